@@ -3,5 +3,5 @@ const plugin = require('@nestjs/swagger/plugin');
 module.exports = {
   name: 'nestjs-swagger-plugin',
   version: 1,
-  factory: (cs) => plugin.before({ introspectComments: true, classValidatorShim: true }, cs.program),
+  factory: (cs) => plugin.before({ introspectComments: true, classValidatorShim: true, dtoFileNameSuffix: ['.dto.ts', '.query.ts', '.body.ts', '.params.ts', '.entity.ts'] }, cs.program),
 };

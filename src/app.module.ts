@@ -1,0 +1,9 @@
+import { Module } from '@nestjs/common';
+import { ConfigModule } from '@nestjs/config';
+import { ALL_CONFIGS } from './config/all-configs.js';
+import { HealthModule } from './health/health.module.js';
+
+@Module({
+  imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }), HealthModule],
+})
+export class AppModule {}

@@ -1,0 +1,37 @@
+import { RequestMethod } from '@nestjs/common';
+import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { Test } from '@nestjs/testing';
+import { AppModule } from './app.module.js';
+import { PUBLIC_ROUTE, REQUIRED_ROLE } from './auth/access.decorators.js';
+
+/**
+ * Walks every HTTP handler of the application and fails on one that declares neither `@RequireRole` nor `@Public`:
+ * a route added without an access decision must not slip through.
+ */
+describe('every route declares who may use it', () => {
+  it('has @RequireRole or @Public on each handler', async () => {
+    const moduleRef = await Test.createTestingModule({ imports: [AppModule, DiscoveryModule] }).compile();
+    const discovery = moduleRef.get(DiscoveryService);
+    const scanner = moduleRef.get(MetadataScanner);
+    const reflector = moduleRef.get(Reflector);
+    const routes: { route: string; declared: boolean }[] = [];
+    for (const wrapper of discovery.getControllers()) {
+      const instance = wrapper.instance as object;
+      const prototype = Object.getPrototypeOf(instance) as Record<string, unknown>;
+      for (const name of scanner.getAllMethodNames(prototype)) {
+        const handler = prototype[name] as () => unknown;
+        if (Reflect.getMetadata(PATH_METADATA, handler) === undefined) continue;
+        const method = RequestMethod[Reflect.getMetadata(METHOD_METADATA, handler) as number];
+        const targets = [handler, wrapper.metatype as () => unknown];
+        const declared =
+          reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) === true ||
+          reflector.getAllAndOverride<string>(REQUIRED_ROLE, targets) !== undefined;
+        routes.push({ route: `${method} ${wrapper.name}.${name}`, declared });
+      }
+    }
+    expect(routes.length).toBeGreaterThan(0);
+    expect(routes.filter((route) => !route.declared).map((route) => route.route)).toEqual([]);
+    await moduleRef.close();
+  });
+});

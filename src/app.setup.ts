@@ -1,0 +1,56 @@
+import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { EnvelopeInterceptor } from './common/envelope/envelope.interceptor.js';
+import { ApiError } from './common/errors/api-error.js';
+import { ApiErrorFilter } from './common/errors/api-error.filter.js';
+import { observeRequests } from './common/http-observer.js';
+import { validationDetails } from './common/validation/validation-details.js';
+import { WsPathAdapter } from './common/ws/ws-path.adapter.js';
+import { httpConfig, type HttpConfig } from './config/http.config.js';
+import { MetricsService } from './health/metrics.service.js';
+import { serveOpenApi } from './openapi.js';
+
+/**
+ * Everything that makes a Nest application this service, shared by `main.ts` and the tests so both run the same
+ * stack: /api prefix, body limits, request ids and metrics, validation, the envelope, the error filter, the
+ * WebSocket adapter and the OpenAPI document.
+ */
+export function configureApp(app: INestApplication): INestApplication {
+  const config = app.get<HttpConfig>(httpConfig.KEY);
+  const express = app as NestExpressApplication;
+  const metrics = app.get(MetricsService);
+
+  express.disable('x-powered-by');
+  express.set('query parser', 'simple'); // `?a[b]=c` stays a string, never an object a DTO did not ask for
+  express.use(
+    observeRequests((observation) =>
+      metrics.observeRequest(observation.method, observation.route, observation.status, observation.seconds),
+    ),
+  );
+  express.useBodyParser('json', { limit: config.maxBodyBytes });
+
+  app.setGlobalPrefix('api', { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.useGlobalPipes(createValidationPipe());
+  app.useGlobalInterceptors(new EnvelopeInterceptor(app.get(Reflector)));
+  app.useGlobalFilters(new ApiErrorFilter());
+  app.useWebSocketAdapter(new WsPathAdapter(app, { pingIntervalMs: config.wsPingIntervalMs }));
+  serveOpenApi(app);
+  return app;
+}
+
+/**
+ * Whitelisted DTOs, unknown parameters refused, and explicit conversions only (`@ToInt()`, `@ToBoolean()`):
+ * implicit conversion would turn `force=false` into `true`.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    whitelist: true,
+    forbidNonWhitelisted: true,
+    forbidUnknownValues: true,
+    transform: true,
+    transformOptions: { enableImplicitConversion: false, exposeDefaultValues: true },
+    validationError: { target: false, value: false },
+    exceptionFactory: (errors) => ApiError.validation(validationDetails(errors)),
+  });
+}

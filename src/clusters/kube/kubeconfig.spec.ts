@@ -1,0 +1,77 @@
+import { ApiError } from '../../common/errors/api-error.js';
+import { loadKubeconfig } from './kubeconfig.js';
+
+// Importing @kubernetes/client-node (ESM-only) under jest needs Node's --experimental-vm-modules (see README): this
+// spec failing to load means that set-up broke.
+const kubeconfig = (extra = 'current-context: edge\n') => `apiVersion: v1
+kind: Config
+clusters:
+- name: edge
+  cluster:
+    server: https://10.1.2.3:6443
+    certificate-authority-data: ${Buffer.from('-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n').toString('base64')}
+users:
+- name: edge-admin
+  user:
+    token: s3cr3t-token-value
+contexts:
+- name: edge
+  context:
+    cluster: edge
+    user: edge-admin
+    namespace: shop
+${extra}`;
+
+describe(loadKubeconfig.name, () => {
+  it('builds a client-node KubeConfig from a string', () => {
+    const config = loadKubeconfig(kubeconfig(), { requireCurrentContext: true });
+    expect(config.getCurrentContext()).toBe('edge');
+    expect(config.getCurrentCluster()).toMatchObject({ name: 'edge', server: 'https://10.1.2.3:6443' });
+    expect(config.getCurrentUser()).toMatchObject({ name: 'edge-admin', token: 's3cr3t-token-value' });
+    expect(config.getContextObject('edge')?.namespace).toBe('shop');
+  });
+
+  it.each([
+    {
+      label: 'broken YAML',
+      text: 'clusters: [\n  token: s3cr3t',
+      message: 'kubeConfig is not a valid kubeconfig: not valid YAML',
+    },
+    {
+      label: 'a cluster without server',
+      text: 'clusters:\n- name: a\n  cluster: {}\n',
+      message: 'kubeConfig is not a valid kubeconfig: clusters[0].cluster.server is missing',
+    },
+    {
+      label: 'no cluster at all',
+      text: 'kind: Config\n',
+      message: 'kubeConfig is not a valid kubeconfig: it defines no cluster',
+    },
+  ])('refuses $label with 400 naming the problem', ({ text, message }) => {
+    expect(() => loadKubeconfig(text)).toThrow(
+      expect.objectContaining({ status: 400, reason: 'BadRequest', message }) as ApiError,
+    );
+  });
+
+  it('never quotes the text in its message', () => {
+    try {
+      loadKubeconfig(kubeconfig('current-context: [s3cr3t-token-value\n'));
+      throw new Error('expected a failure');
+    } catch (error) {
+      expect(error).toBeInstanceOf(ApiError);
+      expect((error as ApiError).message).not.toContain('s3cr3t');
+    }
+  });
+
+  it.each([
+    { label: 'no current context', extra: '', message: 'kubeConfig has no current-context' },
+    {
+      label: 'an unknown current context',
+      extra: 'current-context: other\n',
+      message: `kubeConfig's current-context "other" is not one of its contexts`,
+    },
+  ])('refuses $label when a current context is required', ({ extra, message }) => {
+    expect(() => loadKubeconfig(kubeconfig(extra))).not.toThrow();
+    expect(() => loadKubeconfig(kubeconfig(extra), { requireCurrentContext: true })).toThrow(message);
+  });
+});

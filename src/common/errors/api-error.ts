@@ -1,0 +1,67 @@
+/** The contract's stable machine words for what went wrong (api.md §1). */
+export const ERROR_REASONS = [
+  'BadRequest',
+  'ValidationFailed',
+  'Unauthorized',
+  'Forbidden',
+  'NotFound',
+  'ClusterNotFound',
+  'Conflict',
+  'TooManyRequests',
+  'TooManyPods',
+  'ClusterUnreachable',
+  'UpstreamTimeout',
+  'Internal',
+] as const;
+export type ErrorReason = (typeof ERROR_REASONS)[number];
+
+export interface ErrorDetail {
+  field: string;
+  message: string;
+}
+
+/**
+ * Every failure the service reports. Extends `Error`, not Nest's `HttpException`, so WebSocket sessions and
+ * pure functions use it unchanged; the HTTP filter and the WS sessions turn it into their wire shapes.
+ */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly reason: ErrorReason,
+    message: string,
+    readonly details?: ErrorDetail[],
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  static badRequest(message: string, details?: ErrorDetail[]): ApiError {
+    return new ApiError(400, 'BadRequest', message, details);
+  }
+
+  static validation(details: ErrorDetail[]): ApiError {
+    const fields = [...new Set(details.map((detail) => detail.field))];
+    return new ApiError(400, 'ValidationFailed', `invalid request: ${fields.join(', ')}`, details);
+  }
+
+  static notFound(message: string): ApiError {
+    return new ApiError(404, 'NotFound', message);
+  }
+
+  static clusterNotFound(clusterId: string): ApiError {
+    return new ApiError(404, 'ClusterNotFound', `cluster "${clusterId}" not found`);
+  }
+
+  static conflict(message: string): ApiError {
+    return new ApiError(409, 'Conflict', message);
+  }
+
+  static internal(): ApiError {
+    return new ApiError(500, 'Internal', 'internal error');
+  }
+}
+
+/** Anything thrown, as an ApiError: an unknown error becomes a 500 `Internal` with a fixed message. */
+export function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : ApiError.internal();
+}

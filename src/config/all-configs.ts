@@ -1,0 +1,21 @@
+import { databaseConfig } from './database.config.js';
+import { httpConfig } from './http.config.js';
+import { kubeConfig } from './kube.config.js';
+import { ConfigError } from './read-env.js';
+
+/** Every capability's settings; each is validated at start, before the application is built. */
+export const ALL_CONFIGS = [httpConfig, databaseConfig, kubeConfig];
+
+/** Runs every validation and reports all problems at once, so one start names every wrong setting. */
+export function validateConfiguration(): void {
+  const problems: string[] = [];
+  for (const load of ALL_CONFIGS) {
+    try {
+      load();
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+}
