@@ -83,6 +83,9 @@ export interface KubeContainer {
   restartPolicy?: string;
   stdin?: boolean;
   tty?: boolean;
+  imagePullPolicy?: string;
+  terminationMessagePath?: string;
+  terminationMessagePolicy?: string;
 }
 
 export interface KubeVolume {
@@ -143,7 +146,8 @@ export interface KubeContainerStatus {
 
 export interface KubePodCondition {
   type: string;
-  status: 'True' | 'False' | 'Unknown' | string;
+  /** `True`, `False` or `Unknown`. */
+  status: string;
   reason?: string;
   message?: string;
   lastProbeTime?: string | null;
@@ -229,7 +233,8 @@ export interface KubeNamespace {
   kind?: string;
   metadata: KubeObjectMeta;
   spec?: { finalizers?: string[] };
-  status?: { phase?: 'Active' | 'Terminating' | string };
+  /** `phase`: `Active` or `Terminating`. */
+  status?: { phase?: string };
 }
 
 export interface KubeNode {
@@ -252,7 +257,8 @@ export interface KubeStatus {
   apiVersion?: string;
   kind: 'Status';
   metadata?: KubeListMeta;
-  status?: 'Success' | 'Failure' | string;
+  /** `Success` or `Failure`. */
+  status?: string;
   message?: string;
   reason?: string;
   details?: {
