@@ -16,6 +16,9 @@ const common = {
   rootDir: __dirname,
 };
 module.exports = {
+  // One throwaway PostgreSQL server per run for the store specs (TEST_DATABASE_URL); see test/setup/.
+  globalSetup: '<rootDir>/test/setup/postgres.global-setup.ts',
+  globalTeardown: '<rootDir>/test/setup/postgres.global-teardown.ts',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.spec.ts'] },
     { ...common, displayName: 'e2e', testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'], slowTestThreshold: 30 },

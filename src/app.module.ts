@@ -2,8 +2,13 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ALL_CONFIGS } from './config/all-configs.js';
 import { HealthModule } from './health/health.module.js';
+import { StoreModule } from './store/store.module.js';
 
 @Module({
-  imports: [ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }), HealthModule],
+  imports: [
+    ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }),
+    HealthModule,
+    StoreModule,
+  ],
 })
 export class AppModule {}

@@ -1,0 +1,17 @@
+import type { Migration, MigrationProvider } from 'kysely/migration';
+import type { StoreDialect } from '../schema.js';
+import { clustersMigration } from './0001-clusters.js';
+
+/**
+ * The store's migrations, in code (so `nest build` ships them and nothing reads a folder at run time). Kysely applies
+ * them in the order of their names: append new ones with the next number, never edit or renumber an applied one.
+ */
+export class StoreMigrations implements MigrationProvider {
+  constructor(private readonly dialect: StoreDialect) {}
+
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve({
+      '0001-clusters': clustersMigration(this.dialect),
+    });
+  }
+}
