@@ -86,6 +86,9 @@ export interface KubeContainer {
   imagePullPolicy?: string;
   terminationMessagePath?: string;
   terminationMessagePolicy?: string;
+  readinessProbe?: unknown;
+  livenessProbe?: unknown;
+  startupProbe?: unknown;
 }
 
 export interface KubeVolume {
