@@ -1,0 +1,47 @@
+import { CliUsageError, parseCliArgs } from './cli-args.js';
+
+describe(parseCliArgs.name, () => {
+  it('reads the documented options', () => {
+    expect(
+      parseCliArgs([
+        '--port',
+        '6443',
+        '--kubeconfig',
+        'kc.yaml',
+        '--pods=1000',
+        '--seed',
+        'seed.json',
+        '--tls',
+        '--read-only-user',
+        'alice',
+        '--read-only-user',
+        'bob',
+      ]),
+    ).toEqual({
+      kubeconfig: 'kc.yaml',
+      seed: 'seed.json',
+      fast: false,
+      server: { host: '127.0.0.1', port: 6443, tls: true, pods: 1000, readOnlyUsers: ['alice', 'bob'] },
+    });
+  });
+
+  it('defaults to a free port, the demo seed and plain HTTP', () => {
+    expect(parseCliArgs(['--kubeconfig', 'kc.yaml'])).toEqual({
+      kubeconfig: 'kc.yaml',
+      seed: 'demo',
+      fast: false,
+      server: { host: '127.0.0.1', port: 0, tls: false },
+    });
+  });
+
+  it.each([
+    [[], '--kubeconfig <file> is required'],
+    [['--kubeconfig', 'x', '--port', 'http'], '--port must be an integer from 0 to 65535'],
+    [['--kubeconfig', 'x', '--pods', '-1'], '--pods must be an integer from 0 to 1000000'],
+    [['--kubeconfig', 'x', '--colour', 'red'], 'unknown option: --colour'],
+    [['--kubeconfig'], '--kubeconfig needs a value'],
+    [['serve'], 'unexpected argument: serve'],
+  ])('refuses %j', (argv, message) => {
+    expect(() => parseCliArgs(argv)).toThrow(new CliUsageError(message));
+  });
+});
