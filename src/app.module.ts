@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { ClustersModule } from './clusters/clusters.module.js';
 import { ALL_CONFIGS } from './config/all-configs.js';
 import { HealthModule } from './health/health.module.js';
 import { StoreModule } from './store/store.module.js';
@@ -9,6 +10,7 @@ import { StoreModule } from './store/store.module.js';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }),
     HealthModule,
     StoreModule,
+    ClustersModule,
   ],
 })
 export class AppModule {}

@@ -1,7 +1,12 @@
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
 import { ToInt } from '../common/validation/transforms.js';
 import { readEnv } from './read-env.js';
+
+export const SANDBOX_MODES = ['auto', 'on', 'off'] as const;
+export type SandboxMode = (typeof SANDBOX_MODES)[number];
 
 class KubeEnv {
   /** Kubeconfig file(s) whose contexts become clusters; `~/.kube/config` when unset. Colon-separated like kubectl. */
@@ -15,10 +20,58 @@ class KubeEnv {
   @Min(1)
   @Max(600)
   KUBE_REQUEST_TIMEOUT_SECONDS: number = 30;
+
+  /** A connection to a cluster that is not established within this time fails with 502 ClusterUnreachable. */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  KUBE_CONNECT_TIMEOUT_SECONDS: number = 5;
+
+  /** After a cluster could not be reached, its requests fail at once for this long (then it is tried again). */
+  @ToInt()
+  @IsInt()
+  @Min(0)
+  @Max(600)
+  KUBE_UNREACHABLE_HOLD_SECONDS: number = 5;
+
+  /** Upper bound of `POST /api/clusters/:id/test`. */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(120)
+  CLUSTER_TEST_TIMEOUT_SECONDS: number = 5;
+
+  /** How long a cluster's status, version and counts are reused before they are probed again. */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  CLUSTER_HEALTH_TTL_SECONDS: number = 30;
+
+  /** `auto`: start the built-in simulator as cluster `sandbox` when no cluster is configured; `on`: always; `off`: never. */
+  @IsIn(SANDBOX_MODES, { message: `must be one of ${SANDBOX_MODES.join(', ')}` })
+  SANDBOX: SandboxMode = 'auto';
+
+  /** Set by Kubernetes in every pod: the service then also serves the cluster it runs in. */
+  @IsOptional()
+  @IsString()
+  KUBERNETES_SERVICE_HOST?: string = undefined;
 }
 
 export const kubeConfig = registerAs('kube', () => {
   const env = readEnv(KubeEnv);
-  return { kubeconfigPath: env.KUBECONFIG, requestTimeoutMs: env.KUBE_REQUEST_TIMEOUT_SECONDS * 1000 };
+  return {
+    /** The kubeconfig files to read, and whether they were named explicitly (then a broken file stops the start). */
+    kubeconfigPaths: env.KUBECONFIG ? env.KUBECONFIG.split(':').filter((path) => path.length > 0) : [join(homedir(), '.kube', 'config')],
+    kubeconfigExplicit: env.KUBECONFIG !== undefined,
+    requestTimeoutMs: env.KUBE_REQUEST_TIMEOUT_SECONDS * 1000,
+    connectTimeoutMs: env.KUBE_CONNECT_TIMEOUT_SECONDS * 1000,
+    unreachableHoldMs: env.KUBE_UNREACHABLE_HOLD_SECONDS * 1000,
+    testTimeoutMs: env.CLUSTER_TEST_TIMEOUT_SECONDS * 1000,
+    healthTtlMs: env.CLUSTER_HEALTH_TTL_SECONDS * 1000,
+    sandbox: env.SANDBOX,
+    inCluster: env.KUBERNETES_SERVICE_HOST !== undefined,
+  };
 });
-export type KubeConfigSettings = ConfigType<typeof kubeConfig>;
+export type KubeSettings = ConfigType<typeof kubeConfig>;

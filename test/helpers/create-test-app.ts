@@ -1,3 +1,6 @@
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamicModule, INestApplication, LoggerService, Type } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
@@ -17,7 +20,14 @@ export interface TestAppOptions {
  * Settings are applied through the environment only while the application is being built, then restored.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<INestApplication> {
-  const restore = applyEnv({ DATABASE_URL: 'sqlite::memory:', LOG_LEVEL: 'error', ...options.env });
+  // Hermetic by default: no kubeconfig of the machine's, no built-in sandbox, an in-memory store.
+  const restore = applyEnv({
+    DATABASE_URL: 'sqlite::memory:',
+    LOG_LEVEL: 'error',
+    KUBECONFIG: emptyKubeconfig(),
+    SANDBOX: 'off',
+    ...options.env,
+  });
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] }).compile();
     const app = moduleRef.createNestApplication<NestExpressApplication>({
@@ -41,6 +51,12 @@ export function baseUrl(app: INestApplication): string {
 
 export function wsUrl(app: INestApplication, path: string): string {
   return `${baseUrl(app).replace('http://', 'ws://')}${path}`;
+}
+
+function emptyKubeconfig(): string {
+  const path = join(tmpdir(), 'pod-api-test-empty-kubeconfig.yaml');
+  if (!existsSync(path)) writeFileSync(path, 'apiVersion: v1\nkind: Config\n');
+  return path;
 }
 
 function applyEnv(env: Record<string, string | undefined>): () => void {

@@ -1,5 +1,5 @@
 import { ApiError } from '../../common/errors/api-error.js';
-import { loadKubeconfig } from './kubeconfig.js';
+import { assertSelfContainedKubeconfig, loadKubeconfig } from './kubeconfig.js';
 
 // Importing @kubernetes/client-node (ESM-only) under jest needs Node's --experimental-vm-modules (see README): this
 // spec failing to load means that set-up broke.
@@ -73,5 +73,42 @@ describe(loadKubeconfig.name, () => {
   ])('refuses $label when a current context is required', ({ extra, message }) => {
     expect(() => loadKubeconfig(kubeconfig(extra))).not.toThrow();
     expect(() => loadKubeconfig(kubeconfig(extra), { requireCurrentContext: true })).toThrow(message);
+  });
+});
+
+describe(assertSelfContainedKubeconfig.name, () => {
+  it('accepts inline credentials', () => {
+    expect(() => assertSelfContainedKubeconfig(kubeconfig())).not.toThrow();
+  });
+
+  it.each([
+    {
+      label: 'an exec plugin',
+      user: 'exec: {command: /bin/sh, args: ["-c", "id"], apiVersion: client.authentication.k8s.io/v1}',
+      problem: 'uses an exec credential plugin (exec)',
+    },
+    {
+      label: 'an auth provider',
+      user: 'auth-provider: {name: oidc, config: {}}',
+      problem: 'uses an auth-provider plugin (auth-provider)',
+    },
+    { label: 'a token file', user: 'token-file: /etc/shadow', problem: 'refers to a token file (token-file)' },
+    {
+      label: 'a client certificate file',
+      user: 'client-certificate: /etc/ssl/private/x.crt',
+      problem: 'refers to a client certificate file (client-certificate)',
+    },
+  ])('refuses $label before anything reads it', ({ user, problem }) => {
+    const text = `clusters: [{name: c, cluster: {server: "https://1.2.3.4"}}]\nusers: [{name: u, user: {${user}}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`;
+    expect(() => assertSelfContainedKubeconfig(text)).toThrow(
+      `kubeConfig ${problem}; only inline credentials can be registered`,
+    );
+  });
+
+  it('refuses a certificate-authority file', () => {
+    const text = 'clusters: [{name: c, cluster: {server: "https://1.2.3.4", certificate-authority: /etc/passwd}}]\n';
+    expect(() => assertSelfContainedKubeconfig(text)).toThrow(
+      'kubeConfig refers to a certificate-authority file (certificate-authority)',
+    );
   });
 });

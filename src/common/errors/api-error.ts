@@ -30,6 +30,8 @@ export class ApiError extends Error {
     readonly reason: ErrorReason,
     message: string,
     readonly details?: ErrorDetail[],
+    /** `transport`: no answer came back (refused, reset, TLS, timeout), as opposed to an answer saying no. */
+    readonly origin?: 'transport',
   ) {
     super(message);
     this.name = 'ApiError';

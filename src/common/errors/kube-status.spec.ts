@@ -87,6 +87,7 @@ describe(apiErrorFromStatus.name, () => {
   ])('$reason $status from a $body', ({ body, target, status, reason, message }) => {
     const error = apiErrorFromStatus(parseKubeStatus(body)!, target);
     expect(error).toBeInstanceOf(ApiError);
+    expect(error.origin).toBeUndefined(); // the cluster answered
     expect({ status: error.status, reason: error.reason, message: error.message }).toEqual({ status, reason, message });
   });
 

@@ -117,22 +117,26 @@ export function apiErrorFromTransportFailure(error: unknown, target: KubeTarget 
   for (const link of causeChain(error)) {
     const { name, code } = link as { name?: unknown; code?: unknown };
     if (name === 'TimeoutError' || (typeof code === 'string' && RESPONSE_TIMEOUT_CODES.has(code))) {
-      return new ApiError(504, 'UpstreamTimeout', `${cluster} did not answer in time`);
+      return transportError(504, 'UpstreamTimeout', `${cluster} did not answer in time`);
     }
     if (typeof code !== 'string') continue;
     if (CONNECT_TIMEOUT_CODES.has(code))
-      return new ApiError(502, 'ClusterUnreachable', `${cluster} could not be reached: connection timed out`);
+      return transportError(502, 'ClusterUnreachable', `${cluster} could not be reached: connection timed out`);
     if (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_')) {
-      return new ApiError(
+      return transportError(
         502,
         'ClusterUnreachable',
         `${cluster} could not be reached: TLS verification failed (${code})`,
       );
     }
     if (REFUSED_CODES.has(code))
-      return new ApiError(502, 'ClusterUnreachable', `${cluster} could not be reached: ${describeCode(code)}`);
+      return transportError(502, 'ClusterUnreachable', `${cluster} could not be reached: ${describeCode(code)}`);
   }
-  return new ApiError(502, 'ClusterUnreachable', `${cluster} could not be reached`);
+  return transportError(502, 'ClusterUnreachable', `${cluster} could not be reached`);
+}
+
+function transportError(status: number, reason: 'ClusterUnreachable' | 'UpstreamTimeout', message: string): ApiError {
+  return new ApiError(status, reason, message, undefined, 'transport');
 }
 
 function describeCode(code: string): string {

@@ -1,0 +1,302 @@
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { RequestOptions } from 'node:https';
+import { KubeConfig } from '@kubernetes/client-node';
+import { Injectable, Logger } from '@nestjs/common';
+import { ApiError } from '../../common/errors/api-error.js';
+import {
+  apiErrorFromStatus,
+  apiErrorFromTransportFailure,
+  parseKubeStatus,
+  type KubeTarget,
+} from '../../common/errors/kube-status.js';
+import type {
+  KubeCoreEvent,
+  KubeEventV1,
+  KubeList,
+  KubeNamespace,
+  KubePod,
+  KubeStatus,
+} from '../../common/kube/kube-objects.js';
+import type { ClusterAccess } from './cluster-access.js';
+import {
+  WatchExpiredError,
+  type ClusterVersion,
+  type DeleteOptions,
+  type KubeApi,
+  type ListOptions,
+  type ObjectCount,
+  type PodListOptions,
+  type PodWatchEvent,
+} from './kube-api.js';
+import { KubeApiFactory, type KubeApiSettings } from './kube-api.factory.js';
+import { jsonLines, readBody, sendKubeRequest } from './kube-http.js';
+import { loadKubeconfig } from './kubeconfig.js';
+
+const ERROR_BODY_LIMIT = 64 * 1024;
+
+type Query = Record<string, string | number | boolean | undefined>;
+
+/**
+ * The KubeApi port over a real API server. client-node supplies what it is good at — kubeconfig semantics,
+ * credentials (tokens, client certificates, exec and auth-provider plugins) and TLS agents — and the requests
+ * themselves are plain HTTP(S) with JSON bodies: the pod cache wants Kubernetes JSON, not client-node's class
+ * instances with Date fields, and errors, deadlines and cancellation stay in our hands.
+ */
+export class ClientNodeKubeApi implements KubeApi {
+  private readonly logger = new Logger(ClientNodeKubeApi.name);
+  private readonly server: URL;
+  private readonly closed = new AbortController();
+
+  constructor(
+    private readonly config: KubeConfig,
+    private readonly settings: KubeApiSettings,
+  ) {
+    const cluster = config.getCurrentCluster();
+    if (!cluster) throw ApiError.badRequest('the kubeconfig context names no cluster');
+    this.server = new URL(cluster.server.endsWith('/') ? cluster.server : `${cluster.server}/`);
+  }
+
+  version(signal?: AbortSignal): Promise<ClusterVersion> {
+    return this.getJson<ClusterVersion>('version', {}, { kind: 'version' }, signal);
+  }
+
+  async countNodes(signal?: AbortSignal): Promise<ObjectCount> {
+    return countOf(await this.getJson<KubeList<unknown>>('api/v1/nodes', { limit: 1 }, { kind: 'nodes' }, signal));
+  }
+
+  async countPods(signal?: AbortSignal): Promise<ObjectCount> {
+    return countOf(await this.getJson<KubeList<unknown>>('api/v1/pods', { limit: 1 }, { kind: 'pods' }, signal));
+  }
+
+  listPods(options: PodListOptions, signal?: AbortSignal): Promise<KubeList<KubePod>> {
+    const path = options.namespace ? `api/v1/namespaces/${encodeURIComponent(options.namespace)}/pods` : 'api/v1/pods';
+    return this.getJson(path, listQuery(options), { kind: 'pods', namespace: options.namespace }, signal);
+  }
+
+  readPod(namespace: string, name: string, signal?: AbortSignal): Promise<KubePod> {
+    return this.getJson(podPath(namespace, name), {}, { kind: 'pod', namespace, name }, signal);
+  }
+
+  async deletePod(namespace: string, name: string, options: DeleteOptions, signal?: AbortSignal): Promise<void> {
+    const body = JSON.stringify({
+      kind: 'DeleteOptions',
+      apiVersion: 'v1',
+      ...(options.gracePeriodSeconds === undefined ? {} : { gracePeriodSeconds: options.gracePeriodSeconds }),
+    });
+    const response = await this.send(
+      'DELETE',
+      podPath(namespace, name),
+      {},
+      { kind: 'pod', namespace, name },
+      { body, signal },
+    );
+    await readBody(response, ERROR_BODY_LIMIT);
+  }
+
+  async watchPods(
+    resourceVersion: string,
+    onEvent: (event: PodWatchEvent) => void,
+    signal: AbortSignal,
+    onOpen?: () => void,
+  ): Promise<void> {
+    // A random server-side timeout, as client-go's reflector does, so that many watches do not all end at once.
+    const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
+    const query = { watch: 1, allowWatchBookmarks: true, resourceVersion, timeoutSeconds };
+    const response = await this.send('GET', 'api/v1/pods', query, { kind: 'pods' }, { signal, watch: true });
+    onOpen?.();
+    try {
+      for await (const value of jsonLines(response, (line) => this.reportUnparsable(line))) {
+        const event = value as PodWatchEvent;
+        if (event?.type === 'ERROR') throw watchError(event.object as KubeStatus);
+        if (event?.type && event.object) onEvent(event);
+      }
+    } catch (error) {
+      if (signal.aborted || error instanceof WatchExpiredError || error instanceof ApiError) throw error;
+      throw apiErrorFromTransportFailure(error, { clusterId: this.settings.clusterId });
+    }
+  }
+
+  listNamespaces(options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeNamespace>> {
+    return this.getJson('api/v1/namespaces', listQuery(options), { kind: 'namespaces' }, signal);
+  }
+
+  listCoreEvents(namespace: string, options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeCoreEvent>> {
+    return this.getJson(
+      `api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
+      listQuery(options),
+      { kind: 'events', namespace },
+      signal,
+    );
+  }
+
+  listEventsV1(namespace: string, options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeEventV1>> {
+    return this.getJson(
+      `apis/events.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/events`,
+      listQuery(options),
+      { kind: 'events', namespace },
+      signal,
+    );
+  }
+
+  close(): void {
+    this.closed.abort();
+  }
+
+  private async getJson<T>(
+    path: string,
+    query: Query,
+    target: Omit<KubeTarget, 'clusterId'>,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    const response = await this.send('GET', path, query, target, { signal });
+    try {
+      return JSON.parse(await readBody(response)) as T;
+    } catch (error) {
+      if (error instanceof SyntaxError)
+        throw new ApiError(
+          502,
+          'ClusterUnreachable',
+          `cluster "${this.settings.clusterId}" answered with a body that is not JSON`,
+        );
+      throw apiErrorFromTransportFailure(error, { clusterId: this.settings.clusterId });
+    }
+  }
+
+  /**
+   * Sends one request with the cluster's credentials; resolves with a 2xx response whose body is unread, throws
+   * `ApiError` for anything else. Watches get no deadline of their own (the server ends them).
+   */
+  private async send(
+    method: 'GET' | 'DELETE',
+    path: string,
+    query: Query,
+    target: Omit<KubeTarget, 'clusterId'>,
+    { body, signal, watch = false }: { body?: string; signal?: AbortSignal; watch?: boolean },
+  ): Promise<IncomingMessage> {
+    const fullTarget = { ...target, clusterId: this.settings.clusterId };
+    const signals = [
+      this.closed.signal,
+      ...(signal ? [signal] : []),
+      ...(watch ? [] : [AbortSignal.timeout(this.settings.requestTimeoutMs)]),
+    ];
+    let response: IncomingMessage;
+    try {
+      const options: RequestOptions = {};
+      await this.config.applyToHTTPSOptions(options); // Authorization header (token, exec plugin…), TLS agent
+      response = await sendKubeRequest({
+        method,
+        url: this.url(path, query),
+        headers: {
+          ...(options.headers as OutgoingHttpHeaders | undefined),
+          Accept: 'application/json',
+          'User-Agent': 'pod-api',
+          ...(body ? { 'Content-Type': 'application/json' } : {}),
+        },
+        agent: options.agent as RequestOptions['agent'] & object,
+        auth: options.auth ?? undefined,
+        body,
+        signal: AbortSignal.any(signals),
+        connectTimeoutMs: this.settings.connectTimeoutMs,
+      });
+    } catch (error) {
+      throw apiErrorFromTransportFailure(error, fullTarget);
+    }
+    const status = response.statusCode ?? 0;
+    if (status >= 200 && status < 300) return response;
+    const text = await readBody(response, ERROR_BODY_LIMIT).catch(() => '');
+    const kubeStatus = parseKubeStatus(text) ?? { kind: 'Status', code: status };
+    if (watch && status === 410) throw new WatchExpiredError(kubeStatus.message);
+    throw apiErrorFromStatus(kubeStatus, fullTarget);
+  }
+
+  private url(path: string, query: Query): URL {
+    const url = new URL(path, this.server);
+    for (const [key, value] of Object.entries(query))
+      if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
+    return url;
+  }
+
+  private reportUnparsable(line: string): void {
+    this.logger.warn({ event: 'kube.watch.unparsable', clusterId: this.settings.clusterId, bytes: line.length });
+  }
+}
+
+function podPath(namespace: string, name: string): string {
+  return `api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
+}
+
+function listQuery(options: ListOptions): Query {
+  return {
+    labelSelector: options.labelSelector,
+    fieldSelector: options.fieldSelector,
+    limit: options.limit,
+    continue: options.continueToken,
+    resourceVersion: options.resourceVersion,
+  };
+}
+
+/** With `limit=1`, items plus the server's `remainingItemCount` (absent on servers that do not count). */
+function countOf(list: KubeList<unknown>): ObjectCount {
+  return { count: list.items.length + (list.metadata.remainingItemCount ?? 0) };
+}
+
+function watchError(status: KubeStatus): Error {
+  if (status.code === 410) return new WatchExpiredError(status.message);
+  return apiErrorFromStatus(status);
+}
+
+/** Builds client-node's KubeConfig for a registry entry and wraps it in the port. */
+@Injectable()
+export class ClientNodeKubeApiFactory extends KubeApiFactory {
+  create(access: ClusterAccess, settings: KubeApiSettings): KubeApi {
+    return new ClientNodeKubeApi(toKubeConfig(access), settings);
+  }
+}
+
+export function toKubeConfig(access: ClusterAccess): KubeConfig {
+  const config = new KubeConfig();
+  switch (access.kind) {
+    case 'kubeconfig-file':
+      config.loadFromFile(access.path);
+      config.setCurrentContext(access.context);
+      return allowHttp(config, access.allowInsecureHttp);
+    case 'kubeconfig':
+      return allowHttp(loadKubeconfig(access.kubeConfig, { requireCurrentContext: true }), access.allowInsecureHttp);
+    case 'token':
+      config.loadFromClusterAndUser(
+        {
+          name: 'cluster',
+          server: access.apiServer,
+          skipTLSVerify: access.insecureSkipTlsVerify,
+          ...(access.caCert ? { caData: Buffer.from(access.caCert).toString('base64') } : {}),
+        },
+        { name: 'user', ...(access.token ? { token: access.token } : {}) },
+      );
+      return config;
+    case 'in-cluster':
+      config.loadFromCluster();
+      return config;
+  }
+}
+
+/**
+ * client-node refuses a plain-HTTP server unless TLS verification is switched off, a flag that means nothing
+ * without TLS. Where plain HTTP is allowed (a kubeconfig file the operator wrote, or an explicit opt-in), set it for
+ * that server so its requests get a plain HTTP agent.
+ */
+function allowHttp(config: KubeConfig, allowed: boolean): KubeConfig {
+  const current = config.getCurrentCluster();
+  if (!current?.server.startsWith('http:')) return config;
+  if (!allowed) throw ApiError.badRequest('the cluster server uses plain HTTP; set insecureSkipTlsVerify to allow it');
+  const clusters = config.clusters.map((cluster) =>
+    cluster.name === current.name ? { ...cluster, skipTLSVerify: true } : cluster,
+  );
+  const patched = new KubeConfig();
+  patched.loadFromOptions({
+    clusters,
+    users: config.users,
+    contexts: config.contexts,
+    currentContext: config.currentContext,
+  });
+  return patched;
+}

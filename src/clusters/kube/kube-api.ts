@@ -1,0 +1,83 @@
+import type {
+  KubeCoreEvent,
+  KubeEventV1,
+  KubeList,
+  KubeNamespace,
+  KubePod,
+  KubeWatchEvent,
+} from '../../common/kube/kube-objects.js';
+
+/** List options as the API server takes them; selectors in Kubernetes syntax. */
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+  limit?: number;
+  continueToken?: string;
+  /** `"0"` lets the API server answer from its watch cache. */
+  resourceVersion?: string;
+}
+
+export interface PodListOptions extends ListOptions {
+  namespace?: string;
+}
+
+export interface DeleteOptions {
+  gracePeriodSeconds?: number;
+}
+
+export interface ClusterVersion {
+  gitVersion: string;
+  major?: string;
+  minor?: string;
+  platform?: string;
+}
+
+/** A count that may be known exactly (a full list) or only as the API server's estimate (`remainingItemCount`). */
+export interface ObjectCount {
+  count: number;
+}
+
+export type PodWatchEvent = KubeWatchEvent<KubePod>;
+
+/** A watch that cannot resume from the resourceVersion it was given (410 Gone): the caller must list again. */
+export class WatchExpiredError extends Error {
+  constructor(message = 'the watch resourceVersion is too old') {
+    super(message);
+    this.name = 'WatchExpiredError';
+  }
+}
+
+/**
+ * Everything the service asks of one cluster, in the project's own types (Kubernetes JSON, never client-node
+ * classes). Every method fails with `ApiError` (a Kubernetes `Status` or a transport failure, already mapped).
+ * `signal` cancels a call; the adapter applies its own deadline to everything but watches and streams.
+ */
+export interface KubeApi {
+  /** `GET /version`. */
+  version(signal?: AbortSignal): Promise<ClusterVersion>;
+  /** Nodes in the cluster. */
+  countNodes(signal?: AbortSignal): Promise<ObjectCount>;
+  /** Pods in the cluster, without listing them all (`limit=1` and `remainingItemCount` when the server gives it). */
+  countPods(signal?: AbortSignal): Promise<ObjectCount>;
+  listPods(options: PodListOptions, signal?: AbortSignal): Promise<KubeList<KubePod>>;
+  readPod(namespace: string, name: string, signal?: AbortSignal): Promise<KubePod>;
+  deletePod(namespace: string, name: string, options: DeleteOptions, signal?: AbortSignal): Promise<void>;
+  /**
+   * Watches pods from `resourceVersion` (with bookmarks), calling `onOpen` once the server accepted the watch and
+   * `onEvent` for each event in order. Resolves when the server ends the watch normally; rejects with
+   * `WatchExpiredError` on 410 Gone, with `ApiError` otherwise.
+   */
+  watchPods(
+    resourceVersion: string,
+    onEvent: (event: PodWatchEvent) => void,
+    signal: AbortSignal,
+    onOpen?: () => void,
+  ): Promise<void>;
+  listNamespaces(options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeNamespace>>;
+  /** core/v1 events of a namespace. */
+  listCoreEvents(namespace: string, options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeCoreEvent>>;
+  /** events.k8s.io/v1 events of a namespace. */
+  listEventsV1(namespace: string, options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeEventV1>>;
+  /** Releases connections; in-flight calls fail. */
+  close(): void;
+}

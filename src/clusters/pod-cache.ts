@@ -1,0 +1,298 @@
+import { Logger } from '@nestjs/common';
+import { ApiError } from '../common/errors/api-error.js';
+import type { KubePod } from '../common/kube/kube-objects.js';
+import { Backoff, realDelay, type Delay } from '../common/timing/backoff.js';
+import { WatchExpiredError, type KubeApi, type PodWatchEvent } from './kube/kube-api.js';
+
+export type PodChangeType = 'added' | 'modified' | 'deleted';
+
+export interface PodChange {
+  type: PodChangeType;
+  /** The pod as it is now (for `deleted`: as it was last seen). */
+  pod: KubePod;
+  /** The cached state it replaced (`modified`, `deleted`). */
+  previous?: KubePod;
+  resourceVersion: string;
+}
+
+export type PodChangeListener = (change: PodChange) => void;
+
+export interface PodCacheOptions {
+  clusterId: string;
+  /** Pods per LIST page while (re)filling the cache. */
+  listPageSize?: number;
+  /** Changes remembered for clients that resume from a resourceVersion (see `changesSince`). */
+  historyLimit?: number;
+  backoff?: Backoff;
+  delay?: Delay;
+}
+
+// Annotations that can be larger than the rest of the pod and that no reader of the cache needs.
+const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
+
+/**
+ * One cluster's pods, kept current by LIST then WATCH (with bookmarks), as client-go's reflector does: a 410 Gone
+ * re-lists at once, any other failure retries with capped, jittered back-off, resuming from the last
+ * resourceVersion seen. Objects are kept trimmed (no managedFields). `synced` is true while the cache is known to
+ * follow the API server (listed and watching); readers go to the API server when it is false.
+ */
+export class PodCache {
+  private readonly logger = new Logger(PodCache.name);
+  private readonly pods = new Map<string, KubePod>();
+  private readonly listeners = new Set<PodChangeListener>();
+  private readonly syncWaiters = new Set<() => void>();
+  private readonly stopping = new AbortController();
+  private readonly backoff: Backoff;
+  private readonly delay: Delay;
+  private running?: Promise<void>;
+  private version = '';
+  private isSynced = false;
+  private lastError?: ApiError;
+  private unparsableEvents = 0;
+  /** Points the cache passed through, oldest first: each change with its resourceVersion, and bare bookmarks. */
+  private history: { resourceVersion: string; change?: PodChange }[] = [];
+
+  constructor(
+    private readonly api: KubeApi,
+    private readonly options: PodCacheOptions,
+  ) {
+    this.backoff = options.backoff ?? new Backoff(1000, 30_000);
+    this.delay = options.delay ?? realDelay;
+  }
+
+  get synced(): boolean {
+    return this.isSynced;
+  }
+
+  get resourceVersion(): string {
+    return this.version;
+  }
+
+  get size(): number {
+    return this.pods.size;
+  }
+
+  /** Why the cache is not synced, when a request to the cluster failed. */
+  get failure(): ApiError | undefined {
+    return this.isSynced ? undefined : this.lastError;
+  }
+
+  /** Starts filling and following; calling it again does nothing. */
+  start(): void {
+    this.running ??= this.run();
+  }
+
+  /** Stops the watch loop and waits for it to end; listeners get nothing more. */
+  async stop(): Promise<void> {
+    this.stopping.abort();
+    this.listeners.clear();
+    this.isSynced = false;
+    for (const wake of this.syncWaiters) wake();
+    await this.running;
+  }
+
+  get(namespace: string, name: string): KubePod | undefined {
+    return this.pods.get(keyOf(namespace, name));
+  }
+
+  values(): IterableIterator<KubePod> {
+    return this.pods.values();
+  }
+
+  /**
+   * The changes made after the cache was at `resourceVersion`, in order; `undefined` when that point is not
+   * remembered (too old, from before a re-list, or never seen), and the caller must start from a fresh snapshot.
+   */
+  changesSince(resourceVersion: string): PodChange[] | undefined {
+    for (let index = this.history.length - 1; index >= 0; index--) {
+      if (this.history[index].resourceVersion !== resourceVersion) continue;
+      return this.history.slice(index + 1).flatMap((entry) => (entry.change ? [entry.change] : []));
+    }
+    return undefined;
+  }
+
+  /** Calls `listener` for every later change; returns the unsubscribe function. */
+  subscribe(listener: PodChangeListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves true once synced, or false when `timeoutMs` passes first (or the cache stops). */
+  waitForSync(timeoutMs: number): Promise<boolean> {
+    if (this.isSynced) return Promise.resolve(true);
+    return new Promise((resolve) => {
+      const wake = () => {
+        clearTimeout(timer);
+        this.syncWaiters.delete(wake);
+        resolve(this.isSynced);
+      };
+      const timer = setTimeout(wake, timeoutMs);
+      this.syncWaiters.add(wake);
+    });
+  }
+
+  private async run(): Promise<void> {
+    const signal = this.stopping.signal;
+    let needsList = true;
+    while (!signal.aborted) {
+      try {
+        if (needsList) {
+          await this.relist(signal);
+          needsList = false;
+        }
+        await this.api.watchPods(
+          this.version,
+          (event) => this.apply(event),
+          signal,
+          () => this.markSynced(), // the server accepted the watch from our resourceVersion: the cache follows it again
+        );
+        this.backoff.reset(); // the watch ran until the server ended it: healthy
+      } catch (error) {
+        if (signal.aborted) break;
+        if (error instanceof WatchExpiredError) {
+          this.logger.log({ event: 'pods.cache.relist', clusterId: this.options.clusterId, reason: 'expired' });
+          needsList = true;
+          continue;
+        }
+        this.markUnsynced(error);
+        const waitMs = this.backoff.next();
+        this.logger.warn({
+          event: 'pods.cache.retry',
+          clusterId: this.options.clusterId,
+          reason: this.lastError?.message,
+          waitMs,
+        });
+        await this.delay(waitMs, signal);
+      }
+    }
+  }
+
+  /** LIST in pages from one consistent snapshot, then replace the cache, reporting the differences as changes. */
+  private async relist(signal: AbortSignal): Promise<void> {
+    const listed = new Map<string, KubePod>();
+    let continueToken: string | undefined;
+    let version = '';
+    do {
+      const page = await this.api.listPods({ limit: this.options.listPageSize ?? 500, continueToken }, signal);
+      for (const pod of page.items) listed.set(keyOfPod(pod), trim(pod));
+      continueToken = page.metadata.continue || undefined;
+      version = page.metadata.resourceVersion ?? version;
+    } while (continueToken && !signal.aborted);
+    if (signal.aborted) return;
+    this.version = version;
+    // What happened between the last watch and this list is only known as a difference: clients that resume from
+    // before it start over from a snapshot.
+    this.history = [{ resourceVersion: version }];
+    for (const [key, previous] of this.pods) {
+      if (!listed.has(key)) {
+        this.pods.delete(key);
+        this.emit({ type: 'deleted', pod: previous, previous, resourceVersion: version });
+      }
+    }
+    for (const [key, pod] of listed) {
+      const previous = this.pods.get(key);
+      if (
+        previous !== undefined &&
+        previous.metadata.resourceVersion === pod.metadata.resourceVersion &&
+        previous.metadata.uid === pod.metadata.uid
+      )
+        continue;
+      this.pods.set(key, pod);
+      this.emit({ type: previous ? 'modified' : 'added', pod, previous, resourceVersion: version });
+    }
+    this.markSynced();
+  }
+
+  private apply(event: PodWatchEvent): void {
+    const object = event.object as KubePod;
+    const version = object.metadata?.resourceVersion;
+    if (event.type === 'BOOKMARK') {
+      if (version) {
+        this.version = version;
+        this.remember({ resourceVersion: version });
+      }
+      return;
+    }
+    if (!object.metadata?.name || !object.metadata.namespace || !version) {
+      this.unparsableEvents++;
+      this.logger.warn({
+        event: 'pods.cache.event.malformed',
+        clusterId: this.options.clusterId,
+        type: event.type,
+        count: this.unparsableEvents,
+      });
+      return;
+    }
+    this.version = version;
+    const key = keyOfPod(object);
+    const previous = this.pods.get(key);
+    if (event.type === 'DELETED') {
+      if (!previous) return;
+      this.pods.delete(key);
+      this.record({ type: 'deleted', pod: previous, previous, resourceVersion: version });
+      return;
+    }
+    const pod = trim(object);
+    this.pods.set(key, pod);
+    this.record({ type: previous ? 'modified' : 'added', pod, previous, resourceVersion: version });
+  }
+
+  private record(change: PodChange): void {
+    this.remember({ resourceVersion: change.resourceVersion, change });
+    this.emit(change);
+  }
+
+  private remember(entry: { resourceVersion: string; change?: PodChange }): void {
+    this.history.push(entry);
+    const limit = this.options.historyLimit ?? 10_000;
+    if (this.history.length > limit * 1.5) this.history = this.history.slice(-limit); // amortized trimming
+  }
+
+  private emit(change: PodChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch (error) {
+        this.logger.error({
+          event: 'pods.cache.listener.failed',
+          clusterId: this.options.clusterId,
+          detail: error instanceof Error ? error.message : String(error),
+        });
+      }
+    }
+  }
+
+  private markSynced(): void {
+    this.isSynced = true;
+    this.lastError = undefined;
+    for (const wake of this.syncWaiters) wake();
+  }
+
+  private markUnsynced(error: unknown): void {
+    this.isSynced = false;
+    this.lastError =
+      error instanceof ApiError
+        ? error
+        : new ApiError(502, 'ClusterUnreachable', `cluster "${this.options.clusterId}" could not be reached`);
+  }
+}
+
+export function keyOf(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}
+
+function keyOfPod(pod: KubePod): string {
+  return keyOf(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
+}
+
+/** The pod without what only the API server's own bookkeeping needs. */
+export function trim(pod: KubePod): KubePod {
+  const { managedFields: _managed, ...metadata } = pod.metadata;
+  const annotations = metadata.annotations;
+  if (annotations && DROPPED_ANNOTATIONS.some((name) => name in annotations)) {
+    metadata.annotations = Object.fromEntries(
+      Object.entries(annotations).filter(([name]) => !DROPPED_ANNOTATIONS.includes(name)),
+    );
+  }
+  return { ...pod, metadata };
+}
