@@ -6,7 +6,7 @@ import { KubeApiFactory, type KubeApiSettings } from '../../src/clusters/kube/ku
 
 interface Watcher {
   onEvent: (event: PodWatchEvent) => void;
-  end: (error?: unknown) => void;
+  end: (error?: Error) => void;
 }
 
 /**
@@ -18,7 +18,7 @@ export class FakeKubeApi implements KubeApi {
   private readonly watchers = new Set<Watcher>();
   private revision = 100;
   /** Errors the next calls of each method throw, in order. */
-  readonly failures: { listPods: unknown[]; watchPods: unknown[] } = { listPods: [], watchPods: [] };
+  readonly failures: { listPods: Error[]; watchPods: Error[] } = { listPods: [], watchPods: [] };
   readonly calls: { method: string; args: unknown[] }[] = [];
 
   static factory(api: FakeKubeApi): KubeApiFactory {
@@ -58,7 +58,7 @@ export class FakeKubeApi implements KubeApi {
   }
 
   /** Ends every open watch, with `error` (e.g. WatchExpiredError) or normally. */
-  endWatches(error?: unknown): void {
+  endWatches(error?: Error): void {
     for (const watcher of [...this.watchers]) watcher.end(error);
   }
 
@@ -89,7 +89,7 @@ export class FakeKubeApi implements KubeApi {
   listPods(options: PodListOptions): Promise<KubeList<KubePod>> {
     this.calls.push({ method: 'listPods', args: [options] });
     const failure = this.failures.listPods.shift();
-    if (failure) return Promise.reject(failure instanceof Error ? failure : new Error(String(failure)));
+    if (failure) return Promise.reject(failure);
     const all = [...this.pods.values()].filter((pod) => !options.namespace || pod.metadata.namespace === options.namespace);
     const start = options.continueToken ? Number(options.continueToken) : 0;
     const end = options.limit ? start + options.limit : all.length;
@@ -114,14 +114,14 @@ export class FakeKubeApi implements KubeApi {
   watchPods(resourceVersion: string, onEvent: (event: PodWatchEvent) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
     this.calls.push({ method: 'watchPods', args: [resourceVersion] });
     const failure = this.failures.watchPods.shift();
-    if (failure) return Promise.reject(failure instanceof Error ? failure : new Error(String(failure)));
+    if (failure) return Promise.reject(failure);
     return new Promise((resolve, reject) => {
       const watcher: Watcher = {
         onEvent,
         end: (error) => {
           this.watchers.delete(watcher);
           signal.removeEventListener('abort', onAbort);
-          if (error) reject(error instanceof Error ? error : new Error(String(error)));
+          if (error) reject(error);
           else resolve();
         },
       };
