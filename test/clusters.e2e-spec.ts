@@ -21,12 +21,25 @@ describe('clusters (e2e)', () => {
   let dir: string;
 
   beforeAll(async () => {
-    [plain, secure, registered] = await Promise.all([SandboxServer.start({ seed: 'demo' }), SandboxServer.start({ seed: 'demo', tls: true }), SandboxServer.start({ seed: 'demo', tls: true })]);
+    [plain, secure, registered] = await Promise.all([
+      SandboxServer.start({ seed: 'demo' }),
+      SandboxServer.start({ seed: 'demo', tls: true }),
+      SandboxServer.start({ seed: 'demo', tls: true }),
+    ]);
     dir = mkdtempSync(join(tmpdir(), 'pod-api-clusters-'));
     writeFileSync(join(dir, 'plain.yaml'), plain.kubeconfig({ contextName: 'kind-plain' }));
-    writeFileSync(join(dir, 'secure.yaml'), secure.kubeconfig({ contextName: 'arn:aws:eks:eu-west-1:123:cluster/secure' }));
+    writeFileSync(
+      join(dir, 'secure.yaml'),
+      secure.kubeconfig({ contextName: 'arn:aws:eks:eu-west-1:123:cluster/secure' }),
+    );
     app = await createTestApp({
-      env: { KUBECONFIG: `${join(dir, 'plain.yaml')}:${join(dir, 'secure.yaml')}`, ENCRYPTION_KEY, KUBE_REQUEST_TIMEOUT_SECONDS: '2', CLUSTER_TEST_TIMEOUT_SECONDS: '2', KUBE_UNREACHABLE_HOLD_SECONDS: '30' },
+      env: {
+        KUBECONFIG: `${join(dir, 'plain.yaml')}:${join(dir, 'secure.yaml')}`,
+        ENCRYPTION_KEY,
+        KUBE_REQUEST_TIMEOUT_SECONDS: '2',
+        CLUSTER_TEST_TIMEOUT_SECONDS: '2',
+        KUBE_UNREACHABLE_HOLD_SECONDS: '30',
+      },
     });
     url = baseUrl(app);
   });
@@ -42,15 +55,32 @@ describe('clusters (e2e)', () => {
       const response = await request(url).get('/api/clusters').expect(200);
       expect(response.body.data.total).toBe(2);
       expect(response.body.data.items).toEqual([
-        expect.objectContaining({ id: 'kind-plain', name: 'kind-plain', source: 'kubeconfig', apiServer: plain.url, status: 'connected', version: expect.stringMatching(/^v1\.3\d\./), nodeCount: expect.any(Number), podCount: expect.any(Number) }),
-        expect.objectContaining({ id: secureId(), name: 'arn:aws:eks:eu-west-1:123:cluster/secure', source: 'kubeconfig', apiServer: secure.url, status: 'connected' }),
+        expect.objectContaining({
+          id: 'kind-plain',
+          name: 'kind-plain',
+          source: 'kubeconfig',
+          apiServer: plain.url,
+          status: 'connected',
+          version: expect.stringMatching(/^v1\.3\d\./),
+          nodeCount: expect.any(Number),
+          podCount: expect.any(Number),
+        }),
+        expect.objectContaining({
+          id: secureId(),
+          name: 'arn:aws:eks:eu-west-1:123:cluster/secure',
+          source: 'kubeconfig',
+          apiServer: secure.url,
+          status: 'connected',
+        }),
       ]);
       expect(response.body.data.items[0].podCount).toBe(plain.cluster.list('pods').length);
     });
 
     it('finds clusters by search and status', async () => {
       const bySearch = await request(url).get('/api/clusters?search=EKS').expect(200);
-      expect(bySearch.body.data.items.map((cluster: { name: string }) => cluster.name)).toEqual(['arn:aws:eks:eu-west-1:123:cluster/secure']);
+      expect(bySearch.body.data.items.map((cluster: { name: string }) => cluster.name)).toEqual([
+        'arn:aws:eks:eu-west-1:123:cluster/secure',
+      ]);
       const byStatus = await request(url).get('/api/clusters?status=disconnected').expect(200);
       expect(byStatus.body.data).toMatchObject({ items: [], total: 0 });
     });
@@ -60,84 +90,173 @@ describe('clusters (e2e)', () => {
       { method: 'delete' as const, body: undefined },
     ])('refuses $method with 409', async ({ method, body }) => {
       const response = await request(url)[method]('/api/clusters/kind-plain').send(body).expect(409);
-      expect(response.body).toMatchObject({ code: 409, reason: 'Conflict', message: 'cluster "kind-plain" comes from a kubeconfig file and cannot be changed through the API' });
+      expect(response.body).toMatchObject({
+        code: 409,
+        reason: 'Conflict',
+        message: 'cluster "kind-plain" comes from a kubeconfig file and cannot be changed through the API',
+      });
     });
 
     it('answers an unknown cluster with 404 ClusterNotFound and a malformed id with 400', async () => {
       const missing = await request(url).get('/api/clusters/nope').expect(404);
       expect(missing.body).toMatchObject({ reason: 'ClusterNotFound', message: 'cluster "nope" not found' });
       const bad = await request(url).get('/api/clusters/Bad_Id').expect(400);
-      expect(bad.body).toMatchObject({ reason: 'ValidationFailed', details: [{ field: 'clusterId', message: expect.stringContaining('clusterId must be a cluster id') }] });
+      expect(bad.body).toMatchObject({
+        reason: 'ValidationFailed',
+        details: [{ field: 'clusterId', message: expect.stringContaining('clusterId must be a cluster id') }],
+      });
     });
 
     it('tests a cluster', async () => {
       const response = await request(url).post('/api/clusters/kind-plain/test').expect(200);
-      expect(response.body.data).toEqual({ connected: true, version: expect.stringMatching(/^v1\./), message: 'connected' });
+      expect(response.body.data).toEqual({
+        connected: true,
+        version: expect.stringMatching(/^v1\./),
+        message: 'connected',
+      });
     });
   });
 
   describe('registered clusters', () => {
     it('registers a cluster from a kubeconfig, never returning its credentials', async () => {
-      const created = await request(url).post('/api/clusters').send({ name: 'Registered One', description: 'over TLS', kubeConfig: registered.kubeconfig() }).expect(201);
-      expect(created.body).toEqual({ code: 201, message: 'success', data: { id: 'registered-one', name: 'Registered One' } });
+      const created = await request(url)
+        .post('/api/clusters')
+        .send({ name: 'Registered One', description: 'over TLS', kubeConfig: registered.kubeconfig() })
+        .expect(201);
+      expect(created.body).toEqual({
+        code: 201,
+        message: 'success',
+        data: { id: 'registered-one', name: 'Registered One' },
+      });
       const detail = await request(url).get('/api/clusters/registered-one').expect(200);
-      expect(detail.body.data).toMatchObject({ id: 'registered-one', source: 'api', description: 'over TLS', apiServer: registered.url, status: 'connected' });
+      expect(detail.body.data).toMatchObject({
+        id: 'registered-one',
+        source: 'api',
+        description: 'over TLS',
+        apiServer: registered.url,
+        status: 'connected',
+      });
       const everything = JSON.stringify([detail.body, (await request(url).get('/api/clusters')).body]);
       expect(everything).not.toContain(registered.token);
       expect(everything).not.toMatch(/BEGIN CERTIFICATE|kubeConfig|token/);
     });
 
     it('registers a cluster from an API server URL, a token and a base64 CA', async () => {
-      const body = { name: 'token-style', apiServer: registered.url, token: registered.token, caCert: Buffer.from(registered.caPem!).toString('base64') };
+      const body = {
+        name: 'token-style',
+        apiServer: registered.url,
+        token: registered.token,
+        caCert: Buffer.from(registered.caPem!).toString('base64'),
+      };
       await request(url).post('/api/clusters').send(body).expect(201);
       const test = await request(url).post('/api/clusters/token-style/test').expect(200);
       expect(test.body.data).toMatchObject({ connected: true });
     });
 
     it('registers a base64 kubeconfig', async () => {
-      await request(url).post('/api/clusters').send({ name: 'b64', kubeConfig: Buffer.from(registered.kubeconfig()).toString('base64') }).expect(201);
+      await request(url)
+        .post('/api/clusters')
+        .send({ name: 'b64', kubeConfig: Buffer.from(registered.kubeconfig()).toString('base64') })
+        .expect(201);
       await request(url).delete('/api/clusters/b64').expect(200);
     });
 
     it.each([
-      { label: 'a malformed kubeconfig', body: { name: 'x1', kubeConfig: 'clusters: [\n  - oops' }, message: 'kubeConfig is not a valid kubeconfig: not valid YAML' },
-      { label: 'a kubeconfig without current context', body: { name: 'x2', kubeConfig: 'clusters: [{name: c, cluster: {server: "https://1.2.3.4"}}]\n' }, message: 'kubeConfig has no current-context' },
-      { label: 'bad base64', body: { name: 'x3', kubeConfig: 'not*base64' }, message: 'kubeConfig is neither kubeconfig YAML nor valid base64' },
-      { label: 'a plain-http apiServer without opt-in', body: { name: 'x4', apiServer: 'http://10.0.0.1:8080', token: 't' }, message: expect.stringContaining('apiServer uses plain http') },
-      { label: 'an apiServer without token', body: { name: 'x5', apiServer: 'https://10.0.0.1' }, message: 'token is required with apiServer' },
+      {
+        label: 'a malformed kubeconfig',
+        body: { name: 'x1', kubeConfig: 'clusters: [\n  - oops' },
+        message: 'kubeConfig is not a valid kubeconfig: not valid YAML',
+      },
+      {
+        label: 'a kubeconfig without current context',
+        body: { name: 'x2', kubeConfig: 'clusters: [{name: c, cluster: {server: "https://1.2.3.4"}}]\n' },
+        message: 'kubeConfig has no current-context',
+      },
+      {
+        label: 'bad base64',
+        body: { name: 'x3', kubeConfig: 'not*base64' },
+        message: 'kubeConfig is neither kubeconfig YAML nor valid base64',
+      },
+      {
+        label: 'a plain-http apiServer without opt-in',
+        body: { name: 'x4', apiServer: 'http://10.0.0.1:8080', token: 't' },
+        message: expect.stringContaining('apiServer uses plain http'),
+      },
+      {
+        label: 'an apiServer without token',
+        body: { name: 'x5', apiServer: 'https://10.0.0.1' },
+        message: 'token is required with apiServer',
+      },
       { label: 'nothing to connect with', body: { name: 'x6' }, message: 'kubeConfig or apiServer is required' },
-      { label: 'a kubeconfig that runs a command', body: { name: 'x7', kubeConfig: 'users: [{name: u, user: {exec: {command: id}}}]\nclusters: []\n' }, message: expect.stringContaining('exec credential plugin') },
-      { label: 'a bad CA', body: { name: 'x8', apiServer: 'https://10.0.0.1', token: 't', caCert: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----' }, message: 'caCert holds a certificate that cannot be parsed' },
+      {
+        label: 'a kubeconfig that runs a command',
+        body: { name: 'x7', kubeConfig: 'users: [{name: u, user: {exec: {command: id}}}]\nclusters: []\n' },
+        message: expect.stringContaining('exec credential plugin'),
+      },
+      {
+        label: 'a bad CA',
+        body: {
+          name: 'x8',
+          apiServer: 'https://10.0.0.1',
+          token: 't',
+          caCert: '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----',
+        },
+        message: 'caCert holds a certificate that cannot be parsed',
+      },
     ])('refuses $label with 400', async ({ body, message }) => {
       const response = await request(url).post('/api/clusters').send(body).expect(400);
       expect(response.body).toMatchObject({ code: 400, reason: 'BadRequest', message });
     });
 
     it('validates the body', async () => {
-      const response = await request(url).post('/api/clusters').send({ name: '', apiServer: 'ftp://x', insecureSkipTlsVerify: 'yes', extra: 1 }).expect(400);
-      expect(response.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual(['apiServer', 'extra', 'insecureSkipTlsVerify', 'name']);
+      const response = await request(url)
+        .post('/api/clusters')
+        .send({ name: '', apiServer: 'ftp://x', insecureSkipTlsVerify: 'yes', extra: 1 })
+        .expect(400);
+      expect(response.body.details.map((detail: { field: string }) => detail.field).sort()).toEqual([
+        'apiServer',
+        'extra',
+        'insecureSkipTlsVerify',
+        'name',
+      ]);
     });
 
     it('accepts a plain-http apiServer with the explicit opt-in', async () => {
-      await request(url).post('/api/clusters').send({ name: 'plain-http', apiServer: plain.url, token: plain.token, insecureSkipTlsVerify: true }).expect(201);
+      await request(url)
+        .post('/api/clusters')
+        .send({ name: 'plain-http', apiServer: plain.url, token: plain.token, insecureSkipTlsVerify: true })
+        .expect(201);
       const test = await request(url).post('/api/clusters/plain-http/test').expect(200);
       expect(test.body.data.connected).toBe(true);
       await request(url).delete('/api/clusters/plain-http').expect(200);
     });
 
     it('refuses a duplicate name with 409', async () => {
-      const response = await request(url).post('/api/clusters').send({ name: 'Registered One', kubeConfig: registered.kubeconfig() }).expect(409);
+      const response = await request(url)
+        .post('/api/clusters')
+        .send({ name: 'Registered One', kubeConfig: registered.kubeconfig() })
+        .expect(409);
       expect(response.body).toMatchObject({ reason: 'Conflict' });
     });
 
     it('reports an unauthorised cluster as not connected, with the reason', async () => {
-      await request(url).post('/api/clusters').send({ name: 'wrong-token', apiServer: registered.url, token: 'not-the-token', caCert: registered.caPem }).expect(201);
+      await request(url)
+        .post('/api/clusters')
+        .send({ name: 'wrong-token', apiServer: registered.url, token: 'not-the-token', caCert: registered.caPem })
+        .expect(201);
       const response = await request(url).post('/api/clusters/wrong-token/test').expect(200);
-      expect(response.body.data).toEqual({ connected: false, version: null, message: 'cluster "wrong-token" rejected the stored credentials' });
+      expect(response.body.data).toEqual({
+        connected: false,
+        version: null,
+        message: 'cluster "wrong-token" rejected the stored credentials',
+      });
     });
 
     it('updates a cluster and rebuilds its connection', async () => {
-      const updated = await request(url).put('/api/clusters/wrong-token').send({ token: registered.token, description: 'fixed' }).expect(200);
+      const updated = await request(url)
+        .put('/api/clusters/wrong-token')
+        .send({ token: registered.token, description: 'fixed' })
+        .expect(200);
       expect(updated.body.data).toMatchObject({ id: 'wrong-token', description: 'fixed' });
       const response = await request(url).post('/api/clusters/wrong-token/test').expect(200);
       expect(response.body.data.connected).toBe(true);
@@ -165,8 +284,14 @@ describe('clusters (e2e)', () => {
       silent = createServer((socket) => sockets.add(socket)); // accepts connections and never answers
       await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
       silentPort = (silent.address() as { port: number }).port;
-      await request(url).post('/api/clusters').send({ name: 'refusing', apiServer: 'https://127.0.0.1:1', token: 't' }).expect(201);
-      await request(url).post('/api/clusters').send({ name: 'silent', apiServer: `https://127.0.0.1:${silentPort}`, token: 't' }).expect(201);
+      await request(url)
+        .post('/api/clusters')
+        .send({ name: 'refusing', apiServer: 'https://127.0.0.1:1', token: 't' })
+        .expect(201);
+      await request(url)
+        .post('/api/clusters')
+        .send({ name: 'silent', apiServer: `https://127.0.0.1:${silentPort}`, token: 't' })
+        .expect(201);
     });
     afterAll(async () => {
       for (const socket of sockets) socket.destroy();
@@ -175,21 +300,35 @@ describe('clusters (e2e)', () => {
 
     it('answers the test of a refusing cluster at once, with the reason', async () => {
       const response = await request(url).post('/api/clusters/refusing/test').expect(200);
-      expect(response.body.data).toEqual({ connected: false, version: null, message: 'cluster "refusing" could not be reached: connection refused' });
+      expect(response.body.data).toEqual({
+        connected: false,
+        version: null,
+        message: 'cluster "refusing" could not be reached: connection refused',
+      });
     });
 
     it('answers the test of a silent cluster within the bounded time', async () => {
       const started = Date.now();
       const response = await request(url).post('/api/clusters/silent/test').expect(200);
       expect(Date.now() - started).toBeLessThan(4000);
-      expect(response.body.data).toMatchObject({ connected: false, message: expect.stringMatching(/^cluster "silent" (did not answer in time|could not be reached: connection timed out)$/) });
+      expect(response.body.data).toMatchObject({
+        connected: false,
+        message: expect.stringMatching(
+          /^cluster "silent" (did not answer in time|could not be reached: connection timed out)$/,
+        ),
+      });
     });
 
     it('fails its own requests fast once known unreachable, and never slows the others', async () => {
       const connection = await app.get(ClusterConnections).get('silent');
-      await expect(connection.call((api) => api.version())).rejects.toMatchObject({ status: expect.any(Number), reason: expect.stringMatching(/ClusterUnreachable|UpstreamTimeout/) });
+      await expect(connection.call((api) => api.version())).rejects.toMatchObject({
+        status: expect.any(Number),
+        reason: expect.stringMatching(/ClusterUnreachable|UpstreamTimeout/),
+      });
       const started = Date.now();
-      await expect(connection.call((api) => api.version())).rejects.toMatchObject({ reason: expect.stringMatching(/ClusterUnreachable|UpstreamTimeout/) });
+      await expect(connection.call((api) => api.version())).rejects.toMatchObject({
+        reason: expect.stringMatching(/ClusterUnreachable|UpstreamTimeout/),
+      });
       expect(Date.now() - started).toBeLessThan(50);
       const healthy = Date.now();
       await request(url).post('/api/clusters/kind-plain/test').expect(200);
@@ -214,7 +353,11 @@ describe('clusters (e2e)', () => {
       secure.faults.dropWatches();
       const template = secure.cluster.list('pods')[0] as unknown as KubePod;
       for (let i = 0; i < 5; i++) {
-        secure.cluster.create('pods', { ...template, metadata: { name: `churn-${i}`, namespace: template.metadata.namespace, labels: { churn: 'yes' } }, status: {} });
+        secure.cluster.create('pods', {
+          ...template,
+          metadata: { name: `churn-${i}`, namespace: template.metadata.namespace, labels: { churn: 'yes' } },
+          status: {},
+        });
       }
       secure.faults.dropWatches();
       secure.cluster.delete('pods', template.metadata.namespace, 'churn-0', { gracePeriodSeconds: 0 });
@@ -222,8 +365,18 @@ describe('clusters (e2e)', () => {
 
       await eventually(
         () => {
-          const expected = new Map((secure.cluster.list('pods') as unknown as KubePod[]).map((pod) => [`${pod.metadata.namespace}/${pod.metadata.name}`, pod.metadata.resourceVersion]));
-          const actual = new Map([...cache.values()].map((pod) => [`${pod.metadata.namespace}/${pod.metadata.name}`, pod.metadata.resourceVersion]));
+          const expected = new Map(
+            (secure.cluster.list('pods') as unknown as KubePod[]).map((pod) => [
+              `${pod.metadata.namespace}/${pod.metadata.name}`,
+              pod.metadata.resourceVersion,
+            ]),
+          );
+          const actual = new Map(
+            [...cache.values()].map((pod) => [
+              `${pod.metadata.namespace}/${pod.metadata.name}`,
+              pod.metadata.resourceVersion,
+            ]),
+          );
           expect(actual).toEqual(expected);
           expect(cache.synced).toBe(true);
         },
@@ -236,8 +389,14 @@ describe('clusters (e2e)', () => {
     it('refuses to store credentials', async () => {
       const keyless = await createTestApp({ env: { KUBECONFIG: join(dir, 'plain.yaml'), ENCRYPTION_KEY: undefined } });
       try {
-        const response = await request(baseUrl(keyless)).post('/api/clusters').send({ name: 'nope', kubeConfig: registered.kubeconfig() }).expect(503);
-        expect(response.body).toMatchObject({ reason: 'Internal', message: 'cannot store cluster credentials: ENCRYPTION_KEY is not configured' });
+        const response = await request(baseUrl(keyless))
+          .post('/api/clusters')
+          .send({ name: 'nope', kubeConfig: registered.kubeconfig() })
+          .expect(503);
+        expect(response.body).toMatchObject({
+          reason: 'Internal',
+          message: 'cannot store cluster credentials: ENCRYPTION_KEY is not configured',
+        });
       } finally {
         await keyless.close();
       }
@@ -249,7 +408,14 @@ describe('clusters (e2e)', () => {
       const bare = await createTestApp({ env: { KUBECONFIG: join(dir, 'missing.yaml'), SANDBOX: 'auto' } });
       try {
         const response = await request(baseUrl(bare)).get('/api/clusters').expect(200);
-        expect(response.body.data.items).toEqual([expect.objectContaining({ id: 'sandbox', source: 'sandbox', status: 'connected', podCount: expect.any(Number) })]);
+        expect(response.body.data.items).toEqual([
+          expect.objectContaining({
+            id: 'sandbox',
+            source: 'sandbox',
+            status: 'connected',
+            podCount: expect.any(Number),
+          }),
+        ]);
         expect(response.body.data.items[0].podCount).toBeGreaterThan(3);
         await request(baseUrl(bare)).delete('/api/clusters/sandbox').expect(409);
       } finally {

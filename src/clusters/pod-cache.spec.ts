@@ -161,7 +161,11 @@ describe('PodCache history', () => {
     const bookmark = cache.resourceVersion;
     kube.put(aPod('a').crashLooping().build());
     kube.remove('default', 'b');
-    expect(cache.changesSince(listed)?.map((change) => `${change.type} ${change.pod.metadata.name}`)).toEqual(['added b', 'modified a', 'deleted b']);
+    expect(cache.changesSince(listed)?.map((change) => `${change.type} ${change.pod.metadata.name}`)).toEqual([
+      'added b',
+      'modified a',
+      'deleted b',
+    ]);
     expect(cache.changesSince(afterB)?.map((change) => change.type)).toEqual(['modified', 'deleted']);
     expect(cache.changesSince(bookmark)?.map((change) => change.type)).toEqual(['modified', 'deleted']);
     expect(cache.changesSince(cache.resourceVersion)).toEqual([]);

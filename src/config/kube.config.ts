@@ -63,7 +63,9 @@ export const kubeConfig = registerAs('kube', () => {
   const env = readEnv(KubeEnv);
   return {
     /** The kubeconfig files to read, and whether they were named explicitly (then a broken file stops the start). */
-    kubeconfigPaths: env.KUBECONFIG ? env.KUBECONFIG.split(':').filter((path) => path.length > 0) : [join(homedir(), '.kube', 'config')],
+    kubeconfigPaths: env.KUBECONFIG
+      ? env.KUBECONFIG.split(':').filter((path) => path.length > 0)
+      : [join(homedir(), '.kube', 'config')],
     kubeconfigExplicit: env.KUBECONFIG !== undefined,
     requestTimeoutMs: env.KUBE_REQUEST_TIMEOUT_SECONDS * 1000,
     connectTimeoutMs: env.KUBE_CONNECT_TIMEOUT_SECONDS * 1000,

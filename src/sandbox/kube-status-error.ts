@@ -30,17 +30,32 @@ export class KubeStatusError extends Error {
   /** `pods "web-0" not found`, as the API server words it (resource is the plural, e.g. `pods`). */
   static notFound(resource: string, name: string, group = ''): KubeStatusError {
     const qualified = group ? `${resource}.${group}` : resource;
-    return KubeStatusError.of(404, 'NotFound', `${qualified} "${name}" not found`, { name, kind: resource, ...(group ? { group } : {}) });
+    return KubeStatusError.of(404, 'NotFound', `${qualified} "${name}" not found`, {
+      name,
+      kind: resource,
+      ...(group ? { group } : {}),
+    });
   }
 
   static alreadyExists(resource: string, name: string): KubeStatusError {
     return KubeStatusError.of(409, 'AlreadyExists', `${resource} "${name}" already exists`, { name, kind: resource });
   }
 
-  static forbidden(user: string, verb: string, resource: string, namespace?: string, subresource?: string): KubeStatusError {
+  static forbidden(
+    user: string,
+    verb: string,
+    resource: string,
+    namespace?: string,
+    subresource?: string,
+  ): KubeStatusError {
     const what = subresource ? `${resource}/${subresource}` : resource;
     const scope = namespace ? ` in the namespace "${namespace}"` : ' at the cluster scope';
-    return KubeStatusError.of(403, 'Forbidden', `${what} is forbidden: User "${user}" cannot ${verb} resource "${what}" in API group ""${scope}`, { kind: resource });
+    return KubeStatusError.of(
+      403,
+      'Forbidden',
+      `${what} is forbidden: User "${user}" cannot ${verb} resource "${what}" in API group ""${scope}`,
+      { kind: resource },
+    );
   }
 
   static gone(message: string): KubeStatusError {

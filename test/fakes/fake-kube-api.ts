@@ -1,7 +1,22 @@
 import { ApiError } from '../../src/common/errors/api-error.js';
-import type { KubeCoreEvent, KubeEventV1, KubeList, KubeNamespace, KubePod } from '../../src/common/kube/kube-objects.js';
+import type {
+  KubeCoreEvent,
+  KubeEventV1,
+  KubeList,
+  KubeNamespace,
+  KubePod,
+} from '../../src/common/kube/kube-objects.js';
 import type { ClusterAccess } from '../../src/clusters/kube/cluster-access.js';
-import { WatchExpiredError, type ClusterVersion, type DeleteOptions, type KubeApi, type ListOptions, type ObjectCount, type PodListOptions, type PodWatchEvent } from '../../src/clusters/kube/kube-api.js';
+import {
+  WatchExpiredError,
+  type ClusterVersion,
+  type DeleteOptions,
+  type KubeApi,
+  type ListOptions,
+  type ObjectCount,
+  type PodListOptions,
+  type PodWatchEvent,
+} from '../../src/clusters/kube/kube-api.js';
 import { KubeApiFactory, type KubeApiSettings } from '../../src/clusters/kube/kube-api.factory.js';
 
 interface Watcher {
@@ -38,7 +53,10 @@ export class FakeKubeApi implements KubeApi {
   put(pod: KubePod, notify = true): KubePod {
     const key = `${pod.metadata.namespace}/${pod.metadata.name}`;
     const existed = this.pods.has(key);
-    const stored = { ...pod, metadata: { ...pod.metadata, resourceVersion: String(++this.revision), uid: pod.metadata.uid ?? `uid-${key}` } };
+    const stored = {
+      ...pod,
+      metadata: { ...pod.metadata, resourceVersion: String(++this.revision), uid: pod.metadata.uid ?? `uid-${key}` },
+    };
     this.pods.set(key, stored);
     if (notify) this.broadcast({ type: existed ? 'MODIFIED' : 'ADDED', object: stored });
     return stored;
@@ -90,28 +108,41 @@ export class FakeKubeApi implements KubeApi {
     this.calls.push({ method: 'listPods', args: [options] });
     const failure = this.failures.listPods.shift();
     if (failure) return Promise.reject(failure);
-    const all = [...this.pods.values()].filter((pod) => !options.namespace || pod.metadata.namespace === options.namespace);
+    const all = [...this.pods.values()].filter(
+      (pod) => !options.namespace || pod.metadata.namespace === options.namespace,
+    );
     const start = options.continueToken ? Number(options.continueToken) : 0;
     const end = options.limit ? start + options.limit : all.length;
     return Promise.resolve({
-      metadata: { resourceVersion: String(this.revision), ...(end < all.length ? { continue: String(end), remainingItemCount: all.length - end } : {}) },
+      metadata: {
+        resourceVersion: String(this.revision),
+        ...(end < all.length ? { continue: String(end), remainingItemCount: all.length - end } : {}),
+      },
       items: all.slice(start, end),
     });
   }
 
   readPod(namespace: string, name: string): Promise<KubePod> {
     const pod = this.pods.get(`${namespace}/${name}`);
-    return pod ? Promise.resolve(pod) : Promise.reject(ApiError.notFound(`pod "${name}" not found in namespace "${namespace}"`));
+    return pod
+      ? Promise.resolve(pod)
+      : Promise.reject(ApiError.notFound(`pod "${name}" not found in namespace "${namespace}"`));
   }
 
   deletePod(namespace: string, name: string, options: DeleteOptions): Promise<void> {
     this.calls.push({ method: 'deletePod', args: [namespace, name, options] });
-    if (!this.pods.has(`${namespace}/${name}`)) return Promise.reject(ApiError.notFound(`pod "${name}" not found in namespace "${namespace}"`));
+    if (!this.pods.has(`${namespace}/${name}`))
+      return Promise.reject(ApiError.notFound(`pod "${name}" not found in namespace "${namespace}"`));
     this.remove(namespace, name);
     return Promise.resolve();
   }
 
-  watchPods(resourceVersion: string, onEvent: (event: PodWatchEvent) => void, signal: AbortSignal, onOpen?: () => void): Promise<void> {
+  watchPods(
+    resourceVersion: string,
+    onEvent: (event: PodWatchEvent) => void,
+    signal: AbortSignal,
+    onOpen?: () => void,
+  ): Promise<void> {
     this.calls.push({ method: 'watchPods', args: [resourceVersion] });
     const failure = this.failures.watchPods.shift();
     if (failure) return Promise.reject(failure);
@@ -134,7 +165,10 @@ export class FakeKubeApi implements KubeApi {
 
   listNamespaces(_options: ListOptions): Promise<KubeList<KubeNamespace>> {
     const names = [...new Set([...this.pods.values()].map((pod) => pod.metadata.namespace ?? ''))];
-    return Promise.resolve({ metadata: {}, items: names.map((name) => ({ metadata: { name }, status: { phase: 'Active' } })) });
+    return Promise.resolve({
+      metadata: {},
+      items: names.map((name) => ({ metadata: { name }, status: { phase: 'Active' } })),
+    });
   }
 
   listCoreEvents(): Promise<KubeList<KubeCoreEvent>> {
