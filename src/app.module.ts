@@ -2,6 +2,8 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { ALL_CONFIGS } from './config/all-configs.js';
+import { NamespacesModule } from './namespaces/namespaces.module.js';
+import { PodsModule } from './pods/pods.module.js';
 import { HealthModule } from './health/health.module.js';
 import { StoreModule } from './store/store.module.js';
 
@@ -11,6 +13,8 @@ import { StoreModule } from './store/store.module.js';
     HealthModule,
     StoreModule,
     ClustersModule,
+    PodsModule,
+    NamespacesModule,
   ],
 })
 export class AppModule {}

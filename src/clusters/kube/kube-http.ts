@@ -24,7 +24,11 @@ export function sendKubeRequest(request: KubeHttpRequest): Promise<IncomingMessa
     const send = request.url.protocol === 'https:' ? httpsRequest : httpRequest;
     const outgoing = send(request.url, {
       method: request.method,
-      headers: request.headers,
+      // A body goes with its length: Node would otherwise send a DELETE body chunked, which some servers refuse.
+      headers:
+        request.body === undefined
+          ? request.headers
+          : { ...request.headers, 'Content-Length': Buffer.byteLength(request.body) },
       agent: request.agent,
       auth: request.auth,
       signal: request.signal,

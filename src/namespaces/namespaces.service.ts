@@ -1,0 +1,30 @@
+import { Injectable } from '@nestjs/common';
+import { ClusterConnections } from '../clusters/cluster-connections.js';
+import { paginate, type Page } from '../common/pagination/page.js';
+import { PodsService } from '../pods/pods.service.js';
+import type { ListNamespacesQuery } from './dto/list-namespaces.query.js';
+import { toNamespaceSummary, type NamespaceSummary } from './dto/namespace-summary.dto.js';
+
+@Injectable()
+export class NamespacesService {
+  constructor(
+    private readonly connections: ClusterConnections,
+    private readonly pods: PodsService,
+  ) {}
+
+  /** The cluster's namespaces by name, each with its pod count (from the pod cache's index when synced). */
+  async list(clusterId: string, query: ListNamespacesQuery): Promise<Page<NamespaceSummary>> {
+    const connection = await this.connections.get(clusterId);
+    const [namespaces, facets] = await Promise.all([
+      connection.call((api) => api.listNamespaces({})),
+      this.pods.facets(clusterId, {}),
+    ]);
+    const search = query.search?.toLowerCase();
+    const matching = namespaces.items
+      .filter((namespace) => !search || (namespace.metadata.name ?? '').toLowerCase().includes(search))
+      .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
+    return paginate(matching, query, (namespace) =>
+      toNamespaceSummary(namespace, facets.namespace[namespace.metadata.name ?? ''] ?? 0),
+    );
+  }
+}

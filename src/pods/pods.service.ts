@@ -1,0 +1,108 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ClusterConnection } from '../clusters/cluster-connection.js';
+import { ClusterConnections } from '../clusters/cluster-connections.js';
+import type { KubeApi } from '../clusters/kube/kube-api.js';
+import type { KubePod } from '../common/kube/kube-objects.js';
+import type { Page } from '../common/pagination/page.js';
+import { toDeleteOptions } from './delete-options.js';
+import type { DeletePodQuery } from './dto/delete-pod.query.js';
+import type { ListPodsQuery, PodFilterQuery } from './dto/list-pods.query.js';
+import { toPodDetail, type PodDetail } from './dto/pod-detail.dto.js';
+import type { PodEvent } from './dto/pod-event.dto.js';
+import type { PodFacets } from './dto/pod-facets.dto.js';
+import { toPodSummary, type PodSummary } from './dto/pod-summary.dto.js';
+import type { PodParams } from './dto/pod.params.js';
+import { podEvents } from './pod-events.js';
+import { PodIndexes } from './pod-indexes.js';
+import { facetPodArray, parsePodFilter, queryPodArray, toPodSort, type PodFilter } from './pod-query.js';
+
+// Pods per LIST page when answering from the API server before the cache has synced.
+const LIST_CHUNK = 500;
+
+@Injectable()
+export class PodsService {
+  private readonly logger = new Logger(PodsService.name);
+
+  constructor(
+    private readonly connections: ClusterConnections,
+    private readonly indexes: PodIndexes,
+  ) {}
+
+  /** A page of pods: from the cluster's synced cache, or from the API server until it has synced (same result). */
+  async list(clusterId: string, query: ListPodsQuery): Promise<Page<PodSummary>> {
+    const connection = await this.connections.get(clusterId);
+    const filter = parsePodFilter(query);
+    const sort = toPodSort(query.sortBy, query.sortOrder);
+    const page = { page: query.page, pageSize: query.pageSize };
+    const index = this.indexes.synced(connection);
+    const result = index
+      ? index.query(filter, sort, page)
+      : queryPodArray(await this.listFromApi(connection, query), filter, sort, page);
+    return { items: result.items.map((item) => toPodSummary(item.pod, item)), total: result.total, ...page };
+  }
+
+  /** Counts per status, namespace and node, each under every other filter (api.md §3.6). */
+  async facets(clusterId: string, query: PodFilterQuery): Promise<PodFacets> {
+    const connection = await this.connections.get(clusterId);
+    const filter = parsePodFilter(query);
+    const index = this.indexes.synced(connection);
+    return index ? index.facets(filter) : facetPodArray(await this.listFromApi(connection, query), filter);
+  }
+
+  async get(target: PodParams): Promise<PodDetail> {
+    const connection = await this.connections.get(target.clusterId);
+    return toPodDetail(await connection.call((api) => api.readPod(target.namespace, target.name)));
+  }
+
+  async remove(target: PodParams, query: DeletePodQuery): Promise<void> {
+    const connection = await this.connections.get(target.clusterId);
+    const options = toDeleteOptions(query);
+    await connection.call((api) => api.deletePod(target.namespace, target.name, options));
+    this.logger.log({
+      event: 'pod.deleted',
+      clusterId: target.clusterId,
+      namespace: target.namespace,
+      pod: target.name,
+      gracePeriodSeconds: options.gracePeriodSeconds ?? null,
+    });
+  }
+
+  /** The events of this pod instance, as `kubectl describe pod` lists them. */
+  async events(target: PodParams): Promise<PodEvent[]> {
+    const connection = await this.connections.get(target.clusterId);
+    return connection.call(async (api) => {
+      const pod = await api.readPod(target.namespace, target.name);
+      const uid = pod.metadata.uid ?? '';
+      const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${target.name},involvedObject.namespace=${target.namespace},involvedObject.uid=${uid}`;
+      const events = await api.listCoreEvents(target.namespace, { fieldSelector });
+      return podEvents(events.items, uid);
+    });
+  }
+
+  /** Every pod the filters could match, from the API server, with the selectors applied server-side too. */
+  private listFromApi(connection: ClusterConnection, query: PodFilterQuery): Promise<KubePod[]> {
+    return connection.call((api) =>
+      listAll(api, {
+        namespace: query.namespace,
+        labelSelector: query.labelSelector,
+        fieldSelector: query.fieldSelector,
+      }),
+    );
+  }
+}
+
+async function listAll(
+  api: KubeApi,
+  options: { namespace?: string; labelSelector?: string; fieldSelector?: string },
+): Promise<KubePod[]> {
+  const pods: KubePod[] = [];
+  let continueToken: string | undefined;
+  do {
+    const page = await api.listPods({ ...options, limit: LIST_CHUNK, continueToken });
+    pods.push(...page.items);
+    continueToken = page.metadata.continue || undefined;
+  } while (continueToken);
+  return pods;
+}
+
+export type { PodFilter };
