@@ -291,7 +291,7 @@ export function toPodDetail(pod: KubePod): PodDetail {
       nodeName: pod.spec.nodeName || null,
       containers: pod.spec.containers.map(toContainer),
       initContainers: (pod.spec.initContainers ?? []).map(toContainer),
-      volumes: (pod.spec.volumes ?? []),
+      volumes: pod.spec.volumes ?? [],
       restartPolicy: pod.spec.restartPolicy ?? null,
       serviceAccountName: pod.spec.serviceAccountName ?? null,
     },
