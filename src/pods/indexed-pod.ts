@@ -5,6 +5,7 @@
  */
 import type { KubePod } from '../common/kube/kube-objects.js';
 import { describePodRow } from './pod-status.js';
+import { keyOf } from '../clusters/pod-cache.js';
 
 export interface IndexedPod {
   /** `namespace/name`: unique within a cluster. */
@@ -46,9 +47,7 @@ export function indexPod(pod: KubePod): IndexedPod {
 }
 
 /** The same key as the pod cache's (`PodCache.get(namespace, name)`). */
-export function podKey(namespace: string, name: string): string {
-  return `${namespace}/${name}`;
-}
+export const podKey = keyOf;
 
 export function creationTime(pod: KubePod): number {
   const timestamp = pod.metadata.creationTimestamp;
