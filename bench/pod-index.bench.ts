@@ -28,18 +28,6 @@ registerHooks({
 
 const POD_COUNT = Number(process.argv[2] ?? 100_000);
 
-/** mulberry32: the same pods on every run. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 class BenchSource {
   readonly pods = new Map<string, KubePod>();
   private readonly listeners = new Set<(change: PodChange) => void>();
@@ -100,8 +88,9 @@ async function main(): Promise<void> {
   const { PodIndex } = await import('../src/pods/pod-index.js');
   const { parsePodFilter, queryPodArray, facetPodArray, toPodSort } = await import('../src/pods/pod-query.js');
   const { podSearchTexts } = await import('../src/pods/indexed-pod.js');
+  const { mulberry32 } = await import('../src/common/mulberry32.js');
 
-  const random = prng(42);
+  const random = mulberry32(42);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   const suffix = () =>
     Math.floor(random() * 36 ** 5)

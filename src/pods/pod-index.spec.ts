@@ -20,6 +20,7 @@ import {
   type PodQueryResult,
   type PodSort,
 } from './pod-query.js';
+import { mulberry32 } from '../common/mulberry32.js';
 
 class TestSource {
   private readonly pods = new Map<string, KubePod>();
@@ -233,18 +234,6 @@ describe(`${PodIndex.name} over a PodCache`, () => {
 // ---------------------------------------------------------------------------------------------------------------
 // The index and the plain-array path give identical answers: random pods, changes and queries from a seeded PRNG.
 
-/** mulberry32: deterministic, so a failure reproduces (the seed is in the test name). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const NAMESPACES = ['shop', 'dev', 'batch', 'kube-system'];
 const NODES = ['node-1', 'node-2', 'node-3', 'node-10', 'Node-X'];
 const NAMES = ['web', 'api', 'job', 'db', 'cache', 'w'];
@@ -377,7 +366,7 @@ function comparable(result: PodQueryResult) {
 
 describe.each([1, 2, 3])(`${PodIndex.name} and queryPodArray agree (seed %i)`, (seed) => {
   it('on pages and facets for random pods, changes and queries', async () => {
-    const random = prng(seed);
+    const random = mulberry32(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     const source = new TestSource();
     for (let i = 0; i < 150; i++) source.put(randomPod(random, pick));

@@ -1,6 +1,7 @@
 import type { KubeNamespace, KubeNode, KubePod } from '../../common/kube/kube-objects.js';
 import { namespaceObject, nodeObject } from './cluster-objects.js';
 import { podObject, withStatus, type PodState } from './pod-templates.js';
+import { mulberry32 } from '../../common/mulberry32.js';
 
 export interface GeneratedCluster {
   namespaces: KubeNamespace[];
@@ -171,16 +172,4 @@ function hex(random: () => number, length: number): string {
 
 function clamp(value: number, min: number, max: number): number {
   return Math.max(min, Math.min(max, value));
-}
-
-/** A small seeded PRNG: the same `--pods N` gives the same cluster every time. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
