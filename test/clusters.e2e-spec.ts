@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -382,6 +382,29 @@ describe('clusters (e2e)', () => {
         },
         { timeoutMs: 20_000 },
       );
+    });
+  });
+
+  describe('a cluster whose credentials cannot be loaded', () => {
+    it('is listed as disconnected without breaking the list, and its requests fail with 502', async () => {
+      const path = join(dir, 'vanishing.yaml');
+      writeFileSync(path, plain.kubeconfig({ contextName: 'vanishing' }));
+      const fragile = await createTestApp({ env: { KUBECONFIG: `${path}:${join(dir, 'plain.yaml')}` } });
+      try {
+        rmSync(path);
+        const response = await request(baseUrl(fragile)).get('/api/clusters').expect(200);
+        expect(response.body.data.items).toEqual([
+          expect.objectContaining({ id: 'vanishing', status: 'disconnected' }),
+          expect.objectContaining({ id: 'kind-plain', status: 'connected' }),
+        ]);
+        const test = await request(baseUrl(fragile)).post('/api/clusters/vanishing/test').expect(502);
+        expect(test.body).toMatchObject({
+          reason: 'ClusterUnreachable',
+          message: 'the credentials of cluster "vanishing" could not be loaded',
+        });
+      } finally {
+        await fragile.close();
+      }
     });
   });
 

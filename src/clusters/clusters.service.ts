@@ -3,7 +3,7 @@ import { ApiError } from '../common/errors/api-error.js';
 import { paginate, type Page } from '../common/pagination/page.js';
 import { kubeConfig, type KubeSettings } from '../config/kube.config.js';
 import { mergeAccess, resolveAccess } from './cluster-credentials.js';
-import type { ClusterHealth } from './cluster-connection.js';
+import type { ClusterConnection, ClusterHealth } from './cluster-connection.js';
 import { ClusterConnections } from './cluster-connections.js';
 import type { ClusterEntry } from './cluster-entry.js';
 import { ClusterRegistry } from './cluster-registry.js';
@@ -103,7 +103,14 @@ export class ClustersService {
   }
 
   private healthOf(entry: ClusterEntry): Promise<ClusterHealth> {
-    const connection = this.connections.forEntry(entry);
+    let connection: ClusterConnection;
+    try {
+      connection = this.connections.forEntry(entry);
+    } catch (error) {
+      // One cluster whose client cannot be built must not break the listing of the others.
+      const message = error instanceof ApiError ? error.message : `cluster "${entry.id}" cannot be used`;
+      return Promise.resolve({ status: 'disconnected', version: null, nodeCount: null, podCount: null, message });
+    }
     const health = connection.cachedHealth();
     return health.checkedAt === undefined ? connection.health(FIRST_PROBE_WAIT_MS) : Promise.resolve(health);
   }

@@ -249,7 +249,17 @@ function watchError(status: KubeStatus): Error {
 @Injectable()
 export class ClientNodeKubeApiFactory extends KubeApiFactory {
   create(access: ClusterAccess, settings: KubeApiSettings): KubeApi {
-    return new ClientNodeKubeApi(toKubeConfig(access), settings);
+    try {
+      return new ClientNodeKubeApi(toKubeConfig(access), settings);
+    } catch (error) {
+      if (error instanceof ApiError) throw error;
+      // A kubeconfig file removed after start, unreadable service-account files: say which cluster, not the path.
+      throw new ApiError(
+        502,
+        'ClusterUnreachable',
+        `the credentials of cluster "${settings.clusterId}" could not be loaded`,
+      );
+    }
   }
 }
 

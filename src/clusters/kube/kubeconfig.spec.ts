@@ -1,4 +1,5 @@
 import { ApiError } from '../../common/errors/api-error.js';
+import { ClientNodeKubeApiFactory } from './client-node-kube-api.js';
 import { assertSelfContainedKubeconfig, loadKubeconfig } from './kubeconfig.js';
 
 // Importing @kubernetes/client-node (ESM-only) under jest needs Node's --experimental-vm-modules (see README): this
@@ -110,5 +111,40 @@ describe(assertSelfContainedKubeconfig.name, () => {
     expect(() => assertSelfContainedKubeconfig(text)).toThrow(
       'kubeConfig refers to a certificate-authority file (certificate-authority)',
     );
+  });
+});
+
+describe(ClientNodeKubeApiFactory.name, () => {
+  const settings = { clusterId: 'edge', requestTimeoutMs: 1000, connectTimeoutMs: 1000 };
+
+  it('reports a kubeconfig file that can no longer be read as ClusterUnreachable, without the path', () => {
+    const create = () =>
+      new ClientNodeKubeApiFactory().create(
+        { kind: 'kubeconfig-file', path: '/nonexistent/secret-kubeconfig', context: 'x', allowInsecureHttp: true },
+        settings,
+      );
+    expect(create).toThrow(
+      expect.objectContaining({
+        status: 502,
+        reason: 'ClusterUnreachable',
+        message: 'the credentials of cluster "edge" could not be loaded',
+      }),
+    );
+  });
+
+  it('refuses a plain-http server without the opt-in', () => {
+    const text =
+      'clusters: [{name: c, cluster: {server: "http://10.0.0.1"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n';
+    expect(() =>
+      new ClientNodeKubeApiFactory().create(
+        { kind: 'kubeconfig', kubeConfig: text, allowInsecureHttp: false },
+        settings,
+      ),
+    ).toThrow(expect.objectContaining({ status: 400 }));
+    expect(() =>
+      new ClientNodeKubeApiFactory()
+        .create({ kind: 'kubeconfig', kubeConfig: text, allowInsecureHttp: true }, settings)
+        .close(),
+    ).not.toThrow();
   });
 });
