@@ -1,10 +1,11 @@
-import { ValidationPipe, type INestApplication } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EnvelopeInterceptor } from './common/envelope/envelope.interceptor.js';
 import { ApiError } from './common/errors/api-error.js';
 import { ApiErrorFilter } from './common/errors/api-error.filter.js';
 import { observeRequests } from './common/http-observer.js';
+import { MemoizedValidationPipe } from './common/validation/memoized-validation.pipe.js';
 import { validationDetails } from './common/validation/validation-details.js';
 import { WsPathAdapter } from './common/ws/ws-path.adapter.js';
 import { httpConfig, type HttpConfig } from './config/http.config.js';
@@ -22,6 +23,8 @@ export function configureApp(app: INestApplication): INestApplication {
   const metrics = app.get(MetricsService);
 
   express.disable('x-powered-by');
+  // Every answer is computed for the request; hashing each body for an ETag costs more than it ever saves.
+  express.set('etag', false);
   express.set('query parser', 'simple'); // `?a[b]=c` stays a string, never an object a DTO did not ask for
   express.use(
     observeRequests((observation) =>
@@ -43,8 +46,8 @@ export function configureApp(app: INestApplication): INestApplication {
  * Whitelisted DTOs, unknown parameters refused, and explicit conversions only (`@ToInt()`, `@ToBoolean()`):
  * implicit conversion would turn `force=false` into `true`.
  */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+export function createValidationPipe(): MemoizedValidationPipe {
+  return new MemoizedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
