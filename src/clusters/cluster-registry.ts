@@ -12,6 +12,10 @@ import { SandboxLauncher, type RunningSandbox } from './sandbox-cluster.js';
 
 const STARTED_AT = new Date().toISOString();
 
+// Registered clusters are read from the store, shared with other replicas; every request naming a cluster needs its
+// entry, so an entry is reused this long (changes made through this replica apply at once, others' within it).
+const STORED_ENTRY_TTL_MS = 1000;
+
 /**
  * Every cluster the service serves, from all its sources: the contexts of the kubeconfig file(s), the cluster the
  * service runs in, the clusters registered through the API (in the store, shared by all replicas), and — only when
@@ -22,6 +26,7 @@ export class ClusterRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ClusterRegistry.name);
   private configured: ClusterEntry[] = [];
   private sandbox?: RunningSandbox;
+  private readonly recent = new Map<string, { entry: ClusterEntry; until: number }>();
 
   constructor(
     @Inject(kubeConfig.KEY) private readonly settings: KubeSettings,
@@ -51,9 +56,21 @@ export class ClusterRegistry implements OnModuleInit, OnApplicationShutdown {
   async get(id: string): Promise<ClusterEntry> {
     const configured = this.configured.find((entry) => entry.id === id);
     if (configured) return configured;
+    const cached = this.recent.get(id);
+    if (cached && cached.until > Date.now()) return cached.entry;
     const record = await this.repository.get(id);
-    if (!record) throw ApiError.clusterNotFound(id);
-    return toEntry(record);
+    if (!record) {
+      this.recent.delete(id);
+      throw ApiError.clusterNotFound(id);
+    }
+    const entry = toEntry(record);
+    this.recent.set(id, { entry, until: Date.now() + STORED_ENTRY_TTL_MS });
+    return entry;
+  }
+
+  /** A registered cluster changed or went away through this replica: read it from the store next time. */
+  forget(id: string): void {
+    this.recent.delete(id);
   }
 
   /** The id a new cluster named `name` gets. */

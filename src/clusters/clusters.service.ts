@@ -73,6 +73,7 @@ export class ClustersService {
       ...(body.description !== undefined ? { description: body.description } : {}),
       ...(access ? { apiServer: access.apiServer, credentials: access.credentials } : {}),
     });
+    this.registry.forget(clusterId);
     if (!updated) throw ApiError.clusterNotFound(clusterId);
     await this.connections.drop(clusterId); // rebuilt from the new entry on next use
     this.logger.log({ event: 'cluster.updated', clusterId, fields: Object.keys(body) });
@@ -81,7 +82,9 @@ export class ClustersService {
 
   async remove(clusterId: string): Promise<void> {
     await this.writableEntry(clusterId);
-    if (!(await this.repository.remove(clusterId))) throw ApiError.clusterNotFound(clusterId);
+    const removed = await this.repository.remove(clusterId);
+    this.registry.forget(clusterId);
+    if (!removed) throw ApiError.clusterNotFound(clusterId);
     await this.connections.drop(clusterId);
     this.logger.log({ event: 'cluster.removed', clusterId });
   }

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, Max, ValidateBy } from 'class-validator';
+import { IsInt, IsOptional, Max, ValidateBy, type ValidationError } from 'class-validator';
 import { ApiError } from '../errors/api-error.js';
 import { MemoizedValidationPipe } from './memoized-validation.pipe.js';
 import { ToInt } from './transforms.js';
@@ -22,7 +22,7 @@ describe(MemoizedValidationPipe.name, () => {
     forbidNonWhitelisted: true,
     transform: true,
     transformOptions: { enableImplicitConversion: false },
-    exceptionFactory: (errors: never[]) => ApiError.validation(validationDetails(errors)),
+    exceptionFactory: (errors: ValidationError[]) => ApiError.validation(validationDetails(errors)),
   };
   const query = { type: 'query' as const, metatype: SampleQuery, data: undefined };
   beforeEach(() => (validations = 0));
