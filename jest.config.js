@@ -14,6 +14,7 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   rootDir: __dirname,
+  setupFiles: ['<rootDir>/test/setup/quiet-logs.ts'],
 };
 module.exports = {
   // One throwaway PostgreSQL server per run for the store specs (TEST_DATABASE_URL); see test/setup/.

@@ -75,7 +75,7 @@ describe('pods (e2e)', () => {
 
   describe('list', () => {
     it('answers the first request (before the cache has synced) exactly as later ones', async () => {
-      const query = 'sortBy=name&pageSize=7&page=2&status=running,CrashLoopBackOff';
+      const query = 'namespace=shop&sortBy=name&pageSize=3&page=2&status=running,CrashLoopBackOff';
       const first = await list(query);
       await eventually(async () => expect((await list(query)).items.length).toBeGreaterThan(0));
       expect(await list(query)).toEqual(first);
@@ -479,6 +479,22 @@ describe('pods (e2e)', () => {
         expect(response.body.reason).toBe('ValidationFailed');
       },
     );
+
+    it('answers for a cluster that cannot be reached with 502 ClusterUnreachable, at once', async () => {
+      await request(url)
+        .post('/api/clusters')
+        .send({ name: 'refusing', apiServer: 'https://127.0.0.1:1', token: 't' })
+        .expect(201);
+      for (const path of ['/pods', '/pods?namespace=shop', '/pods/facets', '/namespaces/shop/pods/x']) {
+        const started = Date.now();
+        const response = await request(url).get(`/api/clusters/refusing${path}`).expect(502);
+        expect(response.body).toMatchObject({
+          reason: 'ClusterUnreachable',
+          message: 'cluster "refusing" could not be reached: connection refused',
+        });
+        expect(Date.now() - started).toBeLessThan(2000);
+      }
+    });
 
     it('answers an unknown cluster with 404 ClusterNotFound', async () => {
       const response = await request(url).get('/api/clusters/nowhere/pods').expect(404);

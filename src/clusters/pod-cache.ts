@@ -117,7 +117,7 @@ export class PodCache {
     return () => this.listeners.delete(listener);
   }
 
-  /** Resolves true once synced, or false when `timeoutMs` passes first (or the cache stops). */
+  /** Resolves true once synced, or false when `timeoutMs` passes first, the cache fails to list, or it stops. */
   waitForSync(timeoutMs: number): Promise<boolean> {
     if (this.isSynced) return Promise.resolve(true);
     return new Promise((resolve) => {

@@ -1,8 +1,10 @@
-import { Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
 import type { KubeApi } from '../clusters/kube/kube-api.js';
+import type { ApiError } from '../common/errors/api-error.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
+import { kubeConfig, type KubeSettings } from '../config/kube.config.js';
 import type { Page } from '../common/pagination/page.js';
 import { toDeleteOptions } from './delete-options.js';
 import type { DeletePodQuery } from './dto/delete-pod.query.js';
@@ -13,6 +15,7 @@ import type { PodFacets } from './dto/pod-facets.dto.js';
 import { toPodSummary, type PodSummary } from './dto/pod-summary.dto.js';
 import type { PodParams } from './dto/pod.params.js';
 import { podEvents } from './pod-events.js';
+import type { PodIndex } from './pod-index.js';
 import { PodIndexes } from './pod-indexes.js';
 import { facetPodArray, parsePodFilter, queryPodArray, toPodSort, type PodFilter } from './pod-query.js';
 
@@ -26,6 +29,7 @@ export class PodsService {
   constructor(
     private readonly connections: ClusterConnections,
     private readonly indexes: PodIndexes,
+    @Inject(kubeConfig.KEY) private readonly settings: KubeSettings,
   ) {}
 
   /** A page of pods: from the cluster's synced cache, or from the API server until it has synced (same result). */
@@ -45,7 +49,7 @@ export class PodsService {
   async facets(clusterId: string, query: PodFilterQuery): Promise<PodFacets> {
     const connection = await this.connections.get(clusterId);
     const filter = parsePodFilter(query);
-    const index = this.indexes.synced(connection);
+    const index = await this.readyIndex(connection, query);
     return index ? index.facets(filter) : facetPodArray(await this.listFromApi(connection, query), filter);
   }
 
@@ -77,6 +81,21 @@ export class PodsService {
       const events = await api.listCoreEvents(target.namespace, { fieldSelector });
       return podEvents(events.items, uid);
     });
+  }
+
+  /**
+   * The cluster's index once its cache has synced. Before that, a namespace's pods are read from the API server at
+   * once; a cluster-wide read waits for the cache's first LIST instead of making a second one of every pod (on a
+   * large cluster both take as long, and two double the load on the API server and on memory). When the cache
+   * cannot list, reads go to the API server, which answers or fails for itself.
+   */
+  private async readyIndex(connection: ClusterConnection, query: PodFilterQuery): Promise<PodIndex | undefined> {
+    const index = this.indexes.synced(connection);
+    if (index || query.namespace || connection.pods.failure) return index;
+    if (await connection.pods.waitForSync(this.settings.requestTimeoutMs)) return this.indexes.synced(connection);
+    const failure = connection.pods.failure as ApiError | undefined; // set while waiting (TypeScript narrowed it above)
+    if (failure?.origin === 'transport') throw failure; // the cluster cannot be reached: asking again would only wait again
+    return undefined;
   }
 
   /** Every pod the filters could match, from the API server, with the selectors applied server-side too. */
