@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { type ContainerInstance, ContainerLogStore, type LogQuery } from './container-log-store.js';
+import { eventually } from '../../../test/helpers/eventually.js';
 
 const T0 = Date.UTC(2026, 0, 1, 0, 0, 0);
 const app: ContainerInstance = { podUid: 'uid-1', container: 'app', restartCount: 0 };
@@ -31,19 +32,6 @@ function collect(stream: Readable): { text: () => string; ended: () => boolean }
   stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
   stream.on('end', () => (ended = true));
   return { text: () => text, ended: () => ended };
-}
-
-async function eventually(assertion: () => void, timeoutMs = 2000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
 }
 
 /** Lets pending stream work run (several turns of the event loop). */

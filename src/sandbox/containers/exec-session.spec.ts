@@ -9,6 +9,7 @@ import type { KubePod } from '../../common/kube/kube-objects.js';
 import { aPod, containerState } from '../../../test/helpers/pod-builder.js';
 import { parseExecRequest } from './exec-request.js';
 import { EXEC_SUBPROTOCOLS, ExecSessions, negotiateExecProtocol } from './exec-session.js';
+import { eventually } from '../../../test/helpers/eventually.js';
 
 const V5 = 'v5.channel.k8s.io';
 const V4 = 'v4.channel.k8s.io';
@@ -283,7 +284,7 @@ describe(ExecSessions.name, () => {
       client.socket.pause();
       const serverSocket = server.lastSocket as WebSocket;
       // Fill the kernel buffers until the server's own buffer takes the rest.
-      await eventually(() => expect(serverSocket.bufferedAmount).toBeGreaterThan(0), 10_000);
+      await eventually(() => expect(serverSocket.bufferedAmount).toBeGreaterThan(0), { timeoutMs: 10_000 });
       let highest = 0;
       const deadline = Date.now() + 300;
       while (Date.now() < deadline) {
@@ -384,16 +385,3 @@ describe(ExecSessions.name, () => {
     });
   });
 });
-
-async function eventually(assertion: () => void, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-  }
-}

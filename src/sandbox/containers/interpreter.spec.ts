@@ -3,6 +3,7 @@ import { BINARIES, containerView } from './container-view.js';
 import { InputQueue } from './input-queue.js';
 import { ExecStartError, Shell, type ShellIo, type TerminalSize } from './interpreter.js';
 import { UTILITIES } from './programs.js';
+import { eventually } from '../../../test/helpers/eventually.js';
 
 /** A ShellIo that records everything; writes and sleeps complete at once unless told otherwise. */
 class RecordingIo implements ShellIo {
@@ -302,15 +303,3 @@ describe(Shell.name, () => {
 });
 
 /** Retries `assertion` on the next turns of the event loop until it passes or 2 s have gone by. */
-async function eventually(assertion: () => void): Promise<void> {
-  const deadline = Date.now() + 2000;
-  for (;;) {
-    try {
-      assertion();
-      return;
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-  }
-}
