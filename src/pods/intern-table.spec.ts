@@ -39,6 +39,21 @@ describe(InternTable.name, () => {
   });
 });
 
+describe(`${InternTable.name} key order`, () => {
+  it('lists held ids by key in code-unit order, kept until a key comes or goes', () => {
+    const table = new InternTable<string>();
+    const ids = ['node-10', 'Node-X', 'node-2', ''].map((key) => table.acquire(key, (k) => k));
+    const keys = () => table.sortedIds().map((id) => table.key(id));
+    expect(keys()).toEqual(['', 'Node-X', 'node-10', 'node-2']);
+    expect(table.sortedIds()).toBe(table.sortedIds());
+    table.acquire('node-10', (k) => k); // a holder more: the same keys
+    expect(keys()).toEqual(['', 'Node-X', 'node-10', 'node-2']);
+    table.release(ids[2]);
+    table.acquire('a', (k) => k);
+    expect(keys()).toEqual(['', 'Node-X', 'a', 'node-10']);
+  });
+});
+
 describe(Scratch.name, () => {
   it('hands out zeroed arrays of the length asked, reusing one buffer per purpose', () => {
     const scratch = new Scratch();
@@ -53,5 +68,8 @@ describe(Scratch.name, () => {
     const bigger = scratch.int32('counts', 10_000);
     expect([bigger.length, bigger.every((value) => value === 0)]).toEqual([10_000, true]);
     expect(scratch.uint16('counts16', 3)).toEqual(new Uint16Array(3));
+    const written = scratch.int32Unzeroed('slots', 4);
+    written.set([7, 8, 9, 10]);
+    expect([...scratch.int32Unzeroed('slots', 3)]).toEqual([7, 8, 9]); // left as it was: the caller writes first
   });
 });

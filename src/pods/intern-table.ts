@@ -9,6 +9,8 @@ export class InternTable<T> {
   private readonly values: (T | undefined)[] = [];
   private readonly holders: number[] = [];
   private readonly free: number[] = [];
+  /** The held ids in key order, until a key is added or freed. */
+  private sorted: number[] | undefined;
 
   /** One more than the largest id ever given: the length of an array indexed by id. */
   get capacity(): number {
@@ -29,6 +31,7 @@ export class InternTable<T> {
       this.keys[id] = key;
       this.values[id] = create(key);
       this.holders[id] = 0;
+      this.sorted = undefined;
     }
     this.holders[id]++;
     return id;
@@ -41,6 +44,7 @@ export class InternTable<T> {
     this.keys[id] = undefined;
     this.values[id] = undefined;
     this.free.push(id);
+    this.sorted = undefined;
     return true;
   }
 
@@ -65,6 +69,15 @@ export class InternTable<T> {
 
   holderCount(id: number): number {
     return this.keys[id] === undefined ? 0 : this.holders[id];
+  }
+
+  /** The held ids ordered by key (UTF-16 code units), kept until a key is added or freed. Do not modify. */
+  sortedIds(): readonly number[] {
+    if (!this.sorted) {
+      const keys = this.keys;
+      this.sorted = [...this.ids.values()].sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    }
+    return this.sorted;
   }
 
   forEach(visit: (id: number, key: string, value: T) => void): void {

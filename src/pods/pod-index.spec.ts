@@ -168,6 +168,26 @@ describe(PodIndex.name, () => {
     expect(index.size).toBe(3);
   });
 
+  it('forgets a namespace, node, host IP and image with their last pod: search and facets stop finding them', () => {
+    source.put(
+      aPod('lone')
+        .inNamespace('solo')
+        .onNode('node-9')
+        .withHostIP('10.9.9.9')
+        .withImage('app', 'quay.io/x/rare:1')
+        .running()
+        .build(),
+    );
+    for (const needle of ['solo', 'node-9', '10.9.9', 'rare']) expect(keys({ search: needle })).toEqual(['solo/lone']);
+    source.remove('solo', 'lone');
+    for (const needle of ['solo', 'node-9', '10.9.9', 'rare']) expect(keys({ search: needle })).toEqual([]);
+    expect(index.facets({}).namespace).toEqual({ batch: 1, shop: 2 });
+    expect(index.facets({ search: 'o' }).nodeName).toEqual({ 'node-1': 2, 'node-2': 1 });
+    source.put(aPod('back').inNamespace('solo').onNode('node-1').running().build()); // the id is given out again
+    expect(keys({ search: 'solo' })).toEqual(['solo/back']);
+    expect(keys({ search: `so${'\u0000'}lo` })).toEqual([]);
+  });
+
   it('answers correctly during and after a burst of changes in one task (a re-list)', async () => {
     const burst = Array.from({ length: 700 }, (_, i) =>
       aPod(`burst-${i}`)
@@ -269,6 +289,12 @@ const SEARCHES = [
   'b-1',
   'zz',
   'é',
+  'we',
+  '-1',
+  '.1',
+  'p-',
+  'wé',
+  'we\u0000b',
 ];
 const LABEL_SELECTORS = [
   'app=web',
@@ -295,9 +321,10 @@ const FIELD_SELECTORS = [
   'spec.schedulerName=custom',
 ];
 
-function randomPod(random: () => number, pick: <T>(items: readonly T[]) => T): KubePod {
+/** `names`: how many numbers follow a name, so that up to 24 × `names` pods exist at once. */
+function randomPod(random: () => number, pick: <T>(items: readonly T[]) => T, names: number): KubePod {
   const namespace = pick(NAMESPACES);
-  const name = `${pick(NAMES)}-${Math.floor(random() * 12)}`;
+  const name = `${pick(NAMES)}-${Math.floor(random() * names)}`;
   let builder: PodBuilder = aPod(name)
     .inNamespace(namespace)
     .createdAt(`2026-01-01T00:00:0${Math.floor(random() * 4)}Z`) // many ties
@@ -364,16 +391,34 @@ function comparable(result: PodQueryResult) {
   };
 }
 
-describe.each([1, 2, 3])(`${PodIndex.name} and queryPodArray agree (seed %i)`, (seed) => {
-  it('on pages and facets for random pods, changes and queries', async () => {
+// Three indexes over one source, all held to the array path: one keeping answers (the default), one keeping two (so
+// answers are evicted and rebuilt), one keeping none. Queries are fresh, or repeat an earlier filter and sort with
+// another page — in the same round, where the kept answer serves it and its walk goes on from where it stopped, or in
+// a later round, after changes that must have dropped it. Seeds 1–3 hold up to ~290 pods; 4–5 up to ~2 400, so that
+// large candidate sets, full passes and long walks are taken too.
+describe.each([
+  { seed: 1, names: 12 },
+  { seed: 2, names: 12 },
+  { seed: 3, names: 12 },
+  { seed: 4, names: 100 },
+  { seed: 5, names: 100 },
+])(`${PodIndex.name} and queryPodArray agree (seed $seed)`, ({ seed, names }) => {
+  const rounds = names > 12 ? 10 : 30;
+  it('on pages and facets for random pods, changes and queries, fresh and repeated', async () => {
     const random = mulberry32(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
     const source = new TestSource();
-    for (let i = 0; i < 150; i++) source.put(randomPod(random, pick));
-    const index = new PodIndex(source);
+    const initial = names > 12 ? 1500 : 150;
+    for (let i = 0; i < initial; i++) source.put(randomPod(random, pick, names));
+    const indexes = [
+      new PodIndex(source),
+      new PodIndex(source, { cacheEntries: 2 }),
+      new PodIndex(source, { cacheEntries: 0 }),
+    ];
+    const asked: { filter: PodFilter; sort: PodSort }[] = [];
     let queries = 0;
     try {
-      for (let round = 0; round < 30; round++) {
+      for (let round = 0; round < rounds; round++) {
         // A few changes, or a burst bigger than the index applies one by one.
         const changes = random() < 0.2 ? 300 + Math.floor(random() * 200) : 1 + Math.floor(random() * 10);
         for (let c = 0; c < changes; c++) {
@@ -382,29 +427,37 @@ describe.each([1, 2, 3])(`${PodIndex.name} and queryPodArray agree (seed %i)`, (
             const victim = pick(existing);
             source.remove(victim.metadata.namespace!, victim.metadata.name!);
           } else {
-            source.put(randomPod(random, pick));
+            source.put(randomPod(random, pick, names));
           }
         }
         if (random() < 0.5) await endOfTask();
         const pods = source.snapshot();
         for (let q = 0; q < 20; q++) {
-          const filter = randomFilter(random, pick);
-          const sort = toPodSort(pick(POD_SORT_KEYS), pick(['asc', 'desc'] as const));
-          const page = { page: 1 + Math.floor(random() * 4), pageSize: pick([1, 2, 3, 7, 20, 500]) };
-          const context = `round ${round}, ${describeFilter(filter)}, ${sort.by} ${sort.order}, page ${page.page}×${page.pageSize}`;
-          expect({ context, answer: comparable(index.query(filter, sort, page)) }).toEqual({
-            context,
-            answer: comparable(queryPodArray(pods, filter, sort, page)),
-          });
-          expect({ context, facets: index.facets(filter) }).toEqual({ context, facets: facetPodArray(pods, filter) });
+          const repeated = asked.length > 0 && random() < 0.4;
+          const { filter, sort } = repeated
+            ? pick(asked)
+            : {
+                filter: randomFilter(random, pick),
+                sort: toPodSort(pick(POD_SORT_KEYS), pick(['asc', 'desc'] as const)),
+              };
+          if (!repeated) asked.push({ filter, sort });
+          const page = { page: 1 + Math.floor(random() * 6), pageSize: pick([1, 2, 3, 7, 20, 500]) };
+          const context = `round ${round}, ${repeated ? 'repeated ' : ''}${describeFilter(filter)}, ${sort.by} ${sort.order}, page ${page.page}×${page.pageSize}`;
+          const expected = { context, answer: comparable(queryPodArray(pods, filter, sort, page)) };
+          const facets = { context, facets: facetPodArray(pods, filter) };
+          for (const index of indexes) {
+            expect({ context, answer: comparable(index.query(filter, sort, page)) }).toEqual(expected);
+            expect({ context, facets: index.facets(filter) }).toEqual(facets);
+          }
           queries++;
         }
       }
     } finally {
-      index.dispose();
+      for (const index of indexes) index.dispose();
     }
-    expect(queries).toBe(600);
-  });
+    expect(queries).toBe(rounds * 20);
+    expect(asked.length).toBeLessThan(queries * 0.8); // some were repeated
+  }, 30_000);
 });
 
 function selector(text: string): PodFilter {

@@ -23,12 +23,17 @@ export class Scratch {
     return this.zeroed(purpose, length, Int32Array);
   }
 
-  private zeroed<A extends Zeroed>(purpose: string, length: number, create: new (length: number) => A): A {
+  /** Like `int32`, but holding whatever the last user left: for a caller that writes before it reads. */
+  int32Unzeroed(purpose: string, length: number): Int32Array {
+    return this.zeroed(purpose, length, Int32Array, false);
+  }
+
+  private zeroed<A extends Zeroed>(purpose: string, length: number, create: new (length: number) => A, zero = true): A {
     let buffer = this.buffers.get(purpose) as A | undefined;
     if (!buffer || buffer.length < length) {
       buffer = new create(Math.max(length, 2 * (buffer?.length ?? 0), 64));
       this.buffers.set(purpose, buffer);
-    } else {
+    } else if (zero) {
       buffer.fill(0, 0, length);
     }
     return buffer.subarray(0, length) as A;
