@@ -68,7 +68,9 @@ describe('pods (e2e)', () => {
   const list = async (query = ''): Promise<{ items: Summary[]; total: number; page: number; pageSize: number }> => {
     const response = await request(url)
       .get(`/api/clusters/${cluster}/pods${query ? `?${query}` : ''}`)
-      .expect(200);
+      .expect(200)
+      .expect('Content-Type', /^application\/json/);
+    expect(response.body).toMatchObject({ code: 200, message: 'success' });
     return response.body.data;
   };
   const simulatorPods = () => sandbox.cluster.list('pods') as unknown as KubePod[];

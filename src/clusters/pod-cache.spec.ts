@@ -57,6 +57,25 @@ describe(PodCache.name, () => {
     ]);
   });
 
+  it('applies a large list in slices, letting other work run in between', async () => {
+    const pods = Array.from({ length: 40 }, (_, i) => aPod(`p-${i}`).inNamespace('big').running().build());
+    const big = new PodCache(new FakeKubeApi().withPods(...pods), { clusterId: 'big', listPageSize: 500 });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 0);
+    let ticksSeen = -1;
+    big.subscribe(() => {
+      const until = performance.now() + 2; // each change costs 2 ms to its listener: 80 ms in all
+      while (performance.now() < until);
+      if (ticksSeen < 0) ticksSeen = ticks;
+    });
+    big.start();
+    await expect(big.waitForSync(5000)).resolves.toBe(true);
+    clearInterval(ticker);
+    expect(big.size).toBe(40);
+    expect(ticks - ticksSeen).toBeGreaterThanOrEqual(2); // timers ran while the list was applied
+    await big.stop();
+  });
+
   it('follows watch events and bookmarks', async () => {
     cache.start();
     await until(() => kube.openWatches === 1, 'the watch');

@@ -2,6 +2,7 @@ import { Logger } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import { Backoff, realDelay, type Delay } from '../common/timing/backoff.js';
+import { TimeSlice } from '../common/timing/time-slice.js';
 import { WatchExpiredError, type KubeApi, type PodWatchEvent } from './kube/kube-api.js';
 
 export type PodChangeType = 'added' | 'modified' | 'deleted';
@@ -26,6 +27,10 @@ export interface PodCacheOptions {
   backoff?: Backoff;
   delay?: Delay;
 }
+
+// A re-list applies its difference (and its listeners index it) in slices of about this long, letting other
+// requests run in between: 100 000 new pods take seconds to index, which must not stall the whole service.
+const RELIST_SLICE_MS = 20;
 
 // Annotations that can be larger than the rest of the pod and that no reader of the cache needs.
 const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
@@ -183,22 +188,31 @@ export class PodCache {
     // What happened between the last watch and this list is only known as a difference: clients that resume from
     // before it start over from a snapshot.
     this.history = [{ resourceVersion: version }];
+    const slice = new TimeSlice(RELIST_SLICE_MS);
     for (const [key, previous] of this.pods) {
       if (!listed.has(key)) {
         this.pods.delete(key);
         this.emit({ type: 'deleted', pod: previous, previous, resourceVersion: version });
       }
+      if (slice.over()) {
+        await slice.yield();
+        if (signal.aborted) return;
+      }
     }
     for (const [key, pod] of listed) {
       const previous = this.pods.get(key);
       if (
-        previous !== undefined &&
-        previous.metadata.resourceVersion === pod.metadata.resourceVersion &&
-        previous.metadata.uid === pod.metadata.uid
-      )
-        continue;
-      this.pods.set(key, pod);
-      this.emit({ type: previous ? 'modified' : 'added', pod, previous, resourceVersion: version });
+        previous === undefined ||
+        previous.metadata.resourceVersion !== pod.metadata.resourceVersion ||
+        previous.metadata.uid !== pod.metadata.uid
+      ) {
+        this.pods.set(key, pod);
+        this.emit({ type: previous ? 'modified' : 'added', pod, previous, resourceVersion: version });
+      }
+      if (slice.over()) {
+        await slice.yield();
+        if (signal.aborted) return;
+      }
     }
     this.markSynced();
   }

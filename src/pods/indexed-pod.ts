@@ -46,6 +46,12 @@ export function indexPod(pod: KubePod): IndexedPod {
   };
 }
 
+/** Every field as an own property: items from the index compute some when read (for deep comparisons). */
+export function plainIndexedPod(item: IndexedPod): IndexedPod {
+  const { key, namespace, name, nodeName, status, ready, restarts, createdAt, pod } = item;
+  return { key, namespace, name, nodeName, status, ready, restarts, createdAt, pod };
+}
+
 /** The same key as the pod cache's (`PodCache.get(namespace, name)`). */
 export const podKey = keyOf;
 

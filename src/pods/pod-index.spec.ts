@@ -9,6 +9,7 @@ import { PodCache, type PodChange } from '../clusters/pod-cache.js';
 import { parseFieldSelector, convertPodFieldLabel } from '../common/kube/field-selector.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import { parseLabelSelector } from '../common/kube/label-selector.js';
+import { plainIndexedPod } from './indexed-pod.js';
 import { PodIndex } from './pod-index.js';
 import {
   facetPodArray,
@@ -200,7 +201,9 @@ describe(PodIndex.name, () => {
     const sorts = POD_SORT_KEYS.flatMap((by) => [toPodSort(by, 'asc'), toPodSort(by, 'desc')]);
     const expectSameAsArray = () => {
       for (const sort of sorts) {
-        expect(index.query({}, sort, EVERYTHING)).toEqual(queryPodArray(source.snapshot(), {}, sort, EVERYTHING));
+        expect(comparable(index.query({}, sort, EVERYTHING))).toEqual(
+          comparable(queryPodArray(source.snapshot(), {}, sort, EVERYTHING)),
+        );
       }
     };
     for (const pod of burst.slice(0, 500)) source.put(pod);
@@ -215,6 +218,30 @@ describe(PodIndex.name, () => {
     await endOfTask(); // the end-of-task merge
     source.put(aPod('after').inNamespace('shop').running().build());
     expectSameAsArray();
+  });
+
+  it('places the pods of a first fill, given over many tasks, when first asked', async () => {
+    const filling = Object.assign(new TestSource(), { synced: false });
+    const filled = new PodIndex(filling);
+    for (let i = 0; i < 300; i++) {
+      filling.put(
+        aPod(`fill-${i}`)
+          .inNamespace(`ns-${i % 3}`)
+          .crashLooping(i % 7)
+          .build(),
+      );
+      if (i % 50 === 0) await endOfTask(); // slices of a re-list, each its own task
+    }
+    filling.synced = true;
+    for (const sort of POD_SORT_KEYS.flatMap((by) => [toPodSort(by, 'asc'), toPodSort(by, 'desc')])) {
+      expect(comparable(filled.query({}, sort, EVERYTHING))).toEqual(
+        comparable(queryPodArray(filling.snapshot(), {}, sort, EVERYTHING)),
+      );
+    }
+    filling.put(aPod('fill-0').inNamespace('ns-0').crashLooping(50).build()); // once synced, one change at a time
+    const [first] = filled.query({}, toPodSort('restarts', 'desc'), EVERYTHING).items;
+    expect(first.key).toBe('ns-0/fill-0');
+    filled.dispose();
   });
 
   it('stops following its source when disposed', () => {
@@ -387,7 +414,7 @@ function describeFilter(filter: PodFilter): string {
 function comparable(result: PodQueryResult) {
   return {
     total: result.total,
-    items: result.items.map(({ pod, ...row }) => ({ ...row, uid: pod.metadata.uid, pod })),
+    items: result.items.map(plainIndexedPod).map(({ pod, ...row }) => ({ ...row, uid: pod.metadata.uid, pod })),
   };
 }
 

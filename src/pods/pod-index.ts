@@ -35,7 +35,9 @@
  * Updates: a change re-interns the pod's values, moves its slot between the posting lists and pair counts whose
  * value changed, and in the orders whose key changed (a binary search and a splice each). A burst — more changes
  * within one task than 2% of the pods, as a re-list reports them — stops moving slots in the orders one by one:
- * they are merged once at the end of the task, or at the next query if sooner.
+ * they are merged once at the end of the task, or at the next query if sooner. While the source is still being
+ * filled (its first LIST, applied in slices over many tasks), every change is part of one burst, merged when the
+ * index is first asked.
  */
 import type { PodChange } from '../clusters/pod-cache.js';
 import { FieldSelector, podFieldValue, type FieldRequirement } from '../common/kube/field-selector.js';
@@ -69,6 +71,8 @@ import { SEPARATOR, TrigramIndex, type TextCandidates } from './trigram-index.js
 
 /** What the index follows: `PodCache`, or anything with the same two methods. */
 export interface PodSource {
+  /** False while the source is being filled (its first LIST): the index then defers ordering until it is asked. */
+  readonly synced?: boolean;
   values(): Iterable<KubePod>;
   /** Calls `listener` for every later change; returns the unsubscribe function. */
   subscribe(listener: (change: PodChange) => void): () => void;
@@ -241,6 +245,8 @@ export class PodIndex {
   private slotCount = 0;
   private readonly pods: (KubePod | undefined)[] = [];
   private readonly names: string[] = [];
+  /** By slot, what `rendered` made of the pod's current version. */
+  private readonly renderings: (string | undefined)[] = [];
   private live = new Uint8Array(0);
   private namespaceOf = new Int32Array(0);
   private nodeOf = new Int32Array(0);
@@ -299,7 +305,10 @@ export class PodIndex {
   private loading?: { names: string[]; podIPs: string[] };
   private disposed = false;
 
-  constructor(source: PodSource, options: PodIndexOptions = {}) {
+  constructor(
+    private readonly source: PodSource,
+    options: PodIndexOptions = {},
+  ) {
     const namespaceOf = (slot: number) => this.namespaces.key(this.namespaceOf[slot]);
     const ties: Compare<number> = (a, b) =>
       compareStrings(namespaceOf(a), namespaceOf(b)) || compareStrings(this.names[a], this.names[b]);
@@ -407,6 +416,16 @@ export class PodIndex {
   }
 
   /**
+   * `render(item)` for a page item of this index, made once per version of the pod and kept until it changes: the
+   * items of the pages portals poll are the same from one request to the next. An item of an older state, or of
+   * another source, is rendered anew.
+   */
+  rendered(item: IndexedPod, render: (item: IndexedPod) => string): string {
+    if (!(item instanceof SlotItem) || this.pods[item.slot] !== item.pod) return render(item);
+    return (this.renderings[item.slot] ??= render(item));
+  }
+
+  /**
    * For each facet, the matches of every filter but its own, per value; and the matches of all. The object is
    * kept for the next request with the same filter while no pod changes: it is frozen.
    */
@@ -429,19 +448,18 @@ export class PodIndex {
   // Answering
 
   private item(slot: number): IndexedPod {
-    const namespace = this.namespaces.key(this.namespaceOf[slot]);
-    const name = this.names[slot];
-    return {
-      key: podKey(namespace, name),
-      namespace,
-      name,
-      nodeName: this.nodes.key(this.nodeOf[slot]),
-      status: this.statuses.key(this.statusOf[slot]),
-      ready: `${this.readyOf[slot]}/${this.containersOf[slot]}`,
-      restarts: this.restarts[slot],
-      createdAt: this.createdAt[slot],
-      pod: this.pods[slot]!,
-    };
+    return new SlotItem(
+      slot,
+      this.namespaces.key(this.namespaceOf[slot]),
+      this.names[slot],
+      this.nodes.key(this.nodeOf[slot]),
+      this.statuses.key(this.statusOf[slot]),
+      this.readyOf[slot],
+      this.containersOf[slot],
+      this.restarts[slot],
+      this.createdAt[slot],
+      this.pods[slot]!,
+    );
   }
 
   /** Total and first matches of a filtered query; the walk goes on lazily as pages ask for more. */
@@ -1063,6 +1081,11 @@ export class PodIndex {
 
   private countChange(): void {
     if (this.burst) return;
+    if (this.source.synced === false) {
+      // The first fill: nobody reads the orders until it ends, and then one merge places every pod.
+      this.burst = { dirty: [] };
+      return;
+    }
     if (++this.changesThisTask === 1) queueMicrotask(this.endOfTask);
     if (this.changesThisTask > Math.max(BURST_MIN_CHANGES, BURST_SHARE * this.podCount)) this.burst = { dirty: [] };
   }
@@ -1110,6 +1133,7 @@ export class PodIndex {
       this.releaseIds(slot);
     }
     this.pods[slot] = pod;
+    this.renderings[slot] = undefined;
     this.names[slot] = name;
     const listed = this.live[slot] === 1;
     this.live[slot] = 1;
@@ -1152,6 +1176,7 @@ export class PodIndex {
     this.podCount--;
     this.live[slot] = 0;
     this.pods[slot] = undefined;
+    this.renderings[slot] = undefined;
     this.names[slot] = '';
     this.nameGrams.delete(slot);
     this.podIPGrams.delete(slot);
@@ -1266,6 +1291,33 @@ export class PodIndex {
     const keep = (slot: number) => this.dirty[slot] === 0;
     for (const order of Object.values(this.orders)) order.rebuild(keep, added);
     for (const slot of burst.dirty) this.dirty[slot] = 0;
+  }
+}
+
+/**
+ * A pod as a page of the index gives it. `key` and `ready` are made when read: most items of a page are answered
+ * from their kept JSON (pod-summary-json.ts), which needs neither.
+ */
+class SlotItem implements IndexedPod {
+  constructor(
+    readonly slot: number,
+    readonly namespace: string,
+    readonly name: string,
+    readonly nodeName: string,
+    readonly status: string,
+    private readonly readyContainers: number,
+    private readonly containers: number,
+    readonly restarts: number,
+    readonly createdAt: number,
+    readonly pod: KubePod,
+  ) {}
+
+  get key(): string {
+    return podKey(this.namespace, this.name);
+  }
+
+  get ready(): string {
+    return `${this.readyContainers}/${this.containers}`;
   }
 }
 

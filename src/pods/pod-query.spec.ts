@@ -5,6 +5,7 @@
 import { aPod, containerState as is } from '../../test/helpers/pod-builder.js';
 import { ApiError } from '../common/errors/api-error.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
+import { plainIndexedPod } from './indexed-pod.js';
 import { PodIndex } from './pod-index.js';
 import {
   assertPageRequest,
@@ -236,7 +237,7 @@ describe.each(ANSWERS)('%s', (_, answerFor) => {
 
   it('maps each match to its precomputed row and the pod itself', () => {
     const [item] = answer.query({ search: 'web-1' }, BY_KEY, EVERYTHING).items;
-    expect(item).toEqual({
+    expect(plainIndexedPod(item)).toEqual({
       key: 'shop/web-1',
       namespace: 'shop',
       name: 'web-1',

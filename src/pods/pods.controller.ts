@@ -3,6 +3,7 @@ import { ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../auth/access.decorators.js';
 import { ClusterParams } from '../clusters/dto/cluster.params.js';
 import { ApiEnvelope } from '../common/envelope/api-envelope.decorator.js';
+import type { JsonText } from '../common/envelope/json-text.js';
 import { ResponseMessage } from '../common/envelope/response-message.decorator.js';
 import type { Page } from '../common/pagination/page.js';
 import { DeletePodQuery } from './dto/delete-pod.query.js';
@@ -23,7 +24,7 @@ export class PodsController {
   @Get('pods')
   @RequireRole('viewer')
   @ApiEnvelope(PodSummaryPage, { errors: [403, 404, 502, 504] })
-  listPods(@Param() { clusterId }: ClusterParams, @Query() query: ListPodsQuery): Promise<Page<PodSummary>> {
+  listPods(@Param() { clusterId }: ClusterParams, @Query() query: ListPodsQuery): Promise<JsonText<Page<PodSummary>>> {
     return this.pods.list(clusterId, query);
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
 import type { KubeApi } from '../clusters/kube/kube-api.js';
+import type { JsonText } from '../common/envelope/json-text.js';
 import type { ApiError } from '../common/errors/api-error.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import { kubeConfig, type KubeSettings } from '../config/kube.config.js';
@@ -12,9 +13,10 @@ import type { ListPodsQuery, PodFilterQuery } from './dto/list-pods.query.js';
 import { toPodDetail, type PodDetail } from './dto/pod-detail.dto.js';
 import type { PodEvent } from './dto/pod-event.dto.js';
 import type { PodFacets } from './dto/pod-facets.dto.js';
-import { toPodSummary, type PodSummary } from './dto/pod-summary.dto.js';
+import type { PodSummary } from './dto/pod-summary.dto.js';
 import type { PodParams } from './dto/pod.params.js';
 import { podEvents } from './pod-events.js';
+import { podPageJson } from './pod-summary-json.js';
 import type { PodIndex } from './pod-index.js';
 import { PodIndexes } from './pod-indexes.js';
 import { facetPodArray, parsePodFilter, queryPodArray, toPodSort, type PodFilter } from './pod-query.js';
@@ -32,17 +34,17 @@ export class PodsService {
     @Inject(kubeConfig.KEY) private readonly settings: KubeSettings,
   ) {}
 
-  /** A page of pods: from the cluster's synced cache, or from the API server until it has synced (same result). */
-  async list(clusterId: string, query: ListPodsQuery): Promise<Page<PodSummary>> {
+  /** A page of pods: from the cluster's synced cache, or from the API server before it has synced (same result). */
+  async list(clusterId: string, query: ListPodsQuery): Promise<JsonText<Page<PodSummary>>> {
     const connection = await this.connections.get(clusterId);
     const filter = parsePodFilter(query);
     const sort = toPodSort(query.sortBy, query.sortOrder);
     const page = { page: query.page, pageSize: query.pageSize };
-    const index = this.indexes.synced(connection);
+    const index = await this.readyIndex(connection, query);
     const result = index
       ? index.query(filter, sort, page)
       : queryPodArray(await this.listFromApi(connection, query), filter, sort, page);
-    return { items: result.items.map((item) => toPodSummary(item.pod, item)), total: result.total, ...page };
+    return podPageJson(result.items, result.total, page, index);
   }
 
   /** Counts per status, namespace and node, each under every other filter (api.md §3.6). */

@@ -2,6 +2,7 @@ import { Injectable, type CallHandler, type ExecutionContext, type NestIntercept
 import { Reflector } from '@nestjs/core';
 import type { Response } from 'express';
 import { map, type Observable } from 'rxjs';
+import { JsonText } from './json-text.js';
 import { RAW_RESPONSE, RESPONSE_MESSAGE } from './response-message.decorator.js';
 
 export interface EnvelopeBody<T> {
@@ -10,7 +11,10 @@ export interface EnvelopeBody<T> {
   data: T | null;
 }
 
-/** Wraps what an HTTP handler returns into `{code, message, data}` (api.md §1). */
+/**
+ * Wraps what an HTTP handler returns into `{code, message, data}` (api.md §1); `data` given as `JsonText` is
+ * spliced into the envelope's text as it is.
+ */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
   constructor(private readonly reflector: Reflector) {}
@@ -21,10 +25,13 @@ export class EnvelopeInterceptor implements NestInterceptor {
     if (this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE, targets)) return next.handle();
     const message = this.reflector.getAllAndOverride<string>(RESPONSE_MESSAGE, targets) ?? 'success';
     const response = context.switchToHttp().getResponse<Response>();
-    return next
-      .handle()
-      .pipe(
-        map((data: unknown): EnvelopeBody<unknown> => ({ code: response.statusCode, message, data: data ?? null })),
-      );
+    const messageJson = JSON.stringify(message);
+    return next.handle().pipe(
+      map((data: unknown): EnvelopeBody<unknown> | string => {
+        if (!(data instanceof JsonText)) return { code: response.statusCode, message, data: data ?? null };
+        response.type('application/json');
+        return `{"code":${response.statusCode},"message":${messageJson},"data":${data.text}}`;
+      }),
+    );
   }
 }
