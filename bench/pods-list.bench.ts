@@ -330,13 +330,28 @@ async function main(): Promise<number> {
     );
     const targetRps = Math.round(healthzRps * TARGET_RATIO);
     progress(`list mix paced at ${targetRps} req/s for ${DURATION_S} s…`);
+    // Two seconds at the same rate first, not counted (as wrk2 calibrates before it measures): the first second
+    // after the idle pause answers at ~100 ms, the measured run is the steady state that the target is about.
+    await pacedRun(
+      target,
+      LIST_QUERIES.map(([name, query]) => [name, listPathOf(query)]),
+      targetRps,
+      2,
+    );
+    const vitalsBefore = await serviceVitals(origin); // also restarts the service's event-loop delay histogram
     const paced = await pacedRun(
       target,
       LIST_QUERIES.map(([name, query]) => [name, listPathOf(query)]),
       targetRps,
       DURATION_S,
     );
+    const vitalsAfter = await serviceVitals(origin);
     progress(`paced: ${paced.rps.toFixed(0)} req/s, p50 ${ms(paced.p50)} ms, p99 ${ms(paced.p99)} ms`);
+    progress(
+      `paced, in the service: longest event-loop delay ${ms(vitalsAfter.loopDelayMaxMs)} ms; garbage collections: ` +
+        `${vitalsAfter.majorGcs - vitalsBefore.majorGcs} major (${ms(vitalsAfter.majorGcMs - vitalsBefore.majorGcMs)} ms), ` +
+        `${ms(vitalsAfter.allGcMs - vitalsBefore.allGcMs)} ms in all`,
+    );
     await waitUntilIdle(target);
 
     // 6. Each query alone, and facets.
@@ -539,8 +554,11 @@ async function waitUntilIdle(target: Target): Promise<void> {
 }
 
 /**
- * Open loop: request i is due at start + i / rate, whatever the earlier ones are doing (a pool of up to 256
- * connections keeps them from waiting for each other); latency counts from when it was due. An overloaded service
+ * Open loop: request i is due at start + i / rate, whatever the earlier ones are doing (a pool of 64 keep-alive
+ * connections, opened before the clock starts as a client's connection pool would be: opening hundreds at once when
+ * the first answers are a little late overflows the listen queue, and a dropped SYN costs a second or more to
+ * retransmit, which measures the TCP stack, not the service); latency counts from when it was due, including any
+ * wait for a free connection. An overloaded service
  * ends the run early instead of queueing without bound: once a second's worth of requests is waiting, nothing more
  * is sent, and the requests not sent, or unanswered 5 s after the last one was due, count as failures (with the time
  * they had waited).
@@ -554,7 +572,19 @@ async function pacedRun(
   const GRACE_MS = 5000;
   const maxOutstanding = Math.max(64, Math.ceil(rate));
   const { hostname, port } = new URL(target.origin);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const CONNECTIONS = 64;
+  const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS, maxFreeSockets: CONNECTIONS });
+  await Promise.all(
+    Array.from(
+      { length: CONNECTIONS },
+      () =>
+        new Promise<void>((resolve, reject) =>
+          http
+            .get({ agent, hostname, port, path: '/healthz' }, (response) => response.resume().on('end', resolve))
+            .on('error', reject),
+        ),
+    ),
+  );
   const count = Math.max(1, Math.round(rate * durationS));
   const fromDue = new Float64Array(count);
   const fromSent = new Float64Array(count);
@@ -611,6 +641,20 @@ async function pacedRun(
     ).unref();
   });
   agent.destroy();
+  // Where in the run the slow answers were (by when they were due): a stall shows as a few slow windows, an
+  // overload as a latency that grows to the end.
+  const windowMax = new Map<number, number>();
+  fromDue.forEach((latency, i) => {
+    if (!(latency > TARGET_P99_MS)) return;
+    const at = Math.floor((dueAt(i) - start) / 250) * 0.25;
+    windowMax.set(at, Math.max(windowMax.get(at) ?? 0, latency));
+  });
+  if (windowMax.size > 0) {
+    const windows = [...windowMax].map(([at, ms]) => `${at.toFixed(2)} s: ${Math.round(ms)} ms`);
+    progress(
+      `paced run: answers over ${TARGET_P99_MS} ms were due in ${windows.length} of the 250 ms windows: ${windows.slice(0, 12).join(', ')}`,
+    );
+  }
   const sent = (values: Float64Array) => values.filter((value) => !Number.isNaN(value));
   const sortedDue = sent(fromDue).sort();
   const sortedSent = sent(fromSent).sort();
@@ -631,6 +675,28 @@ async function pacedRun(
     notSent,
     perQuery,
     ...cpu.stop(count - failures),
+  };
+}
+
+/** From the service's own /metrics (prom-client's default Node metrics; reading them restarts the delay histogram). */
+async function serviceVitals(origin: string): Promise<{
+  loopDelayMaxMs: number;
+  majorGcs: number;
+  majorGcMs: number;
+  allGcMs: number;
+}> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const values = (pattern: RegExp) =>
+    text
+      .split('\n')
+      .filter((line) => pattern.test(line))
+      .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+  const sum = (pattern: RegExp) => values(pattern).reduce((total, value) => total + value, 0);
+  return {
+    loopDelayMaxMs: 1000 * sum(/^nodejs_eventloop_lag_max_seconds /),
+    majorGcs: sum(/^nodejs_gc_duration_seconds_count\{kind="major"/),
+    majorGcMs: 1000 * sum(/^nodejs_gc_duration_seconds_sum\{kind="major"/),
+    allGcMs: 1000 * sum(/^nodejs_gc_duration_seconds_sum\{/),
   };
 }
 
