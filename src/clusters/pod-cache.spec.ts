@@ -144,6 +144,21 @@ describe(PodCache.name, () => {
     expect(cache.failure).toBeUndefined();
   });
 
+  it('wakes those waiting for its first sync as soon as its list fails', async () => {
+    let open!: () => void;
+    gate = new Promise((resolve) => (open = resolve)); // no retry until the end of the test
+    kube.failures.listPods.push(
+      new ApiError(502, 'ClusterUnreachable', 'cluster "test" could not be reached: connection refused'),
+    );
+    const waiting = cache.waitForSync(60_000);
+    cache.start();
+    const started = Date.now();
+    await expect(waiting).resolves.toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(cache.failure?.reason).toBe('ClusterUnreachable');
+    open();
+  });
+
   it('stops its watch', async () => {
     cache.start();
     await until(() => kube.openWatches === 1, 'the watch');

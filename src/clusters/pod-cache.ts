@@ -288,6 +288,7 @@ export class PodCache {
       error instanceof ApiError
         ? error
         : new ApiError(502, 'ClusterUnreachable', `cluster "${this.options.clusterId}" could not be reached`);
+    for (const wake of this.syncWaiters) wake(); // they answer from the API server, or with this failure
   }
 }
 
