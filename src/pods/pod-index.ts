@@ -66,6 +66,20 @@ import {
 import { describePodRow } from './pod-status.js';
 import { Scratch } from './scratch.js';
 import { SlotLists } from './slot-lists.js';
+import {
+  clearBits,
+  gather,
+  gatherLive,
+  gatherOnce,
+  keepEqual,
+  keepMarked,
+  keepPassing,
+  markByMask,
+  markContaining,
+  markPassing,
+  setBits,
+  tallySlots,
+} from './slot-loops.js';
 import { SlotBuffer, SortedOrder, type Compare } from './sorted-order.js';
 import { SEPARATOR, TrigramIndex, type TextCandidates } from './trigram-index.js';
 
@@ -277,6 +291,15 @@ export class PodIndex {
   private readonly byProfile = new SlotLists();
   private readonly byHostIPs = new SlotLists();
   private readonly byImages = new SlotLists();
+  /** The dimensions listed in `SlotLists`, with their lists (labels have `LabelSets`). */
+  private readonly postingDimensions: readonly [Exclude<keyof PodIds, 'labels'>, SlotLists][] = [
+    ['namespace', this.byNamespace],
+    ['node', this.byNode],
+    ['status', this.byStatus],
+    ['profile', this.byProfile],
+    ['hostIPs', this.byHostIPs],
+    ['images', this.byImages],
+  ];
   private readonly statusNamespaces = new PairCounts();
   private readonly statusNodes = new PairCounts();
 
@@ -1217,32 +1240,28 @@ export class PodIndex {
    * delete), or those that differ from `next` (the rest stay, and `list` leaves them).
    */
   private unlist(slot: number, next: PodIds | undefined): void {
-    const current = this.idsOf(slot);
-    const changed = (dimension: keyof PodIds) => !next || next[dimension] !== current[dimension];
-    if (changed('namespace')) this.byNamespace.remove(current.namespace, slot);
-    if (changed('node')) this.byNode.remove(current.node, slot);
-    if (changed('status')) this.byStatus.remove(current.status, slot);
-    if (changed('labels')) this.labelSets.unlist(current.labels, slot);
-    if (changed('profile')) this.byProfile.remove(current.profile, slot);
-    if (changed('hostIPs')) this.byHostIPs.remove(current.hostIPs, slot);
-    if (changed('images')) this.byImages.remove(current.images, slot);
-    if (changed('status') || changed('namespace')) this.statusNamespaces.add(current.status, current.namespace, -1);
-    if (changed('status') || changed('node')) this.statusNodes.add(current.status, current.node, -1);
+    this.moveInLists(slot, this.idsOf(slot), next, -1);
   }
 
   /** Puts the slot in the lists and pair counts of its ids (all, or those that differ from `previous`). */
   private list(slot: number, previous: PodIds | undefined): void {
-    const current = this.idsOf(slot);
-    const changed = (dimension: keyof PodIds) => !previous || previous[dimension] !== current[dimension];
-    if (changed('namespace')) this.byNamespace.add(current.namespace, slot);
-    if (changed('node')) this.byNode.add(current.node, slot);
-    if (changed('status')) this.byStatus.add(current.status, slot);
-    if (changed('labels')) this.labelSets.list(current.labels, slot);
-    if (changed('profile')) this.byProfile.add(current.profile, slot);
-    if (changed('hostIPs')) this.byHostIPs.add(current.hostIPs, slot);
-    if (changed('images')) this.byImages.add(current.images, slot);
-    if (changed('status') || changed('namespace')) this.statusNamespaces.add(current.status, current.namespace, 1);
-    if (changed('status') || changed('node')) this.statusNodes.add(current.status, current.node, 1);
+    this.moveInLists(slot, this.idsOf(slot), previous, 1);
+  }
+
+  /** Adds the slot to (`delta` 1), or removes it from (-1), the lists and pair counts of the `ids` not in `other`. */
+  private moveInLists(slot: number, ids: PodIds, other: PodIds | undefined, delta: 1 | -1): void {
+    const changed = (dimension: keyof PodIds) => !other || other[dimension] !== ids[dimension];
+    for (const [dimension, lists] of this.postingDimensions) {
+      if (!changed(dimension)) continue;
+      if (delta > 0) lists.add(ids[dimension], slot);
+      else lists.remove(ids[dimension], slot);
+    }
+    if (changed('labels')) {
+      if (delta > 0) this.labelSets.list(ids.labels, slot);
+      else this.labelSets.unlist(ids.labels, slot);
+    }
+    if (changed('status') || changed('namespace')) this.statusNamespaces.add(ids.status, ids.namespace, delta);
+    if (changed('status') || changed('node')) this.statusNodes.add(ids.status, ids.node, delta);
   }
 
   private releaseIds(slot: number): void {
@@ -1394,140 +1413,6 @@ function hasBaseFilter(plan: Plan): boolean {
 }
 
 const NO_SLOTS = new Int32Array(0);
-
-// Hot loops live in small functions of their own that return a number: a loop inside a larger method gets compiled
-// on the stack (OSR) before the code after it has run, and that code then deoptimizes on every call. They are
-// branch-free where the data decides (a mark is OR-ed in; a kept slot is always written and the count advanced by
-// 0 or 1): a branch taken at random costs ~6 ns a slot in mispredictions, the same loop without it ~1.5.
-
-function setBits(slots: Int32Array, bits: Uint32Array): void {
-  for (let i = 0; i < slots.length; i++) bits[slots[i] >>> 5] |= 1 << (slots[i] & 31);
-}
-
-function clearBits(slots: Int32Array, bits: Uint32Array): void {
-  for (let i = 0; i < slots.length; i++) bits[slots[i] >>> 5] &= ~(1 << (slots[i] & 31));
-}
-
-function gatherLive(live: Uint8Array, slotCount: number, into: Int32Array): number {
-  let count = 0;
-  for (let slot = 0; slot < slotCount; slot++) {
-    into[count] = slot;
-    count += live[slot];
-  }
-  return count;
-}
-
-function gather(list: Int32Array, into: Int32Array, count: number): number {
-  into.set(list, count);
-  return count + list.length;
-}
-
-/** Appends the slots of `list` not `seen` yet, marking them. */
-function gatherOnce(list: Int32Array, seen: Uint8Array, into: Int32Array, count: number): number {
-  for (let i = 0; i < list.length; i++) {
-    const slot = list[i];
-    if (seen[slot] === 1) continue;
-    seen[slot] = 1;
-    into[count++] = slot;
-  }
-  return count;
-}
-
-/** Marks the slots (below `count`) whose class mask has bit `shift` set in `word`. */
-function markByMask(masks: Uint32Array, word: number, shift: number, count: number, marks: Uint8Array): void {
-  for (let slot = 0; slot < count; slot++) marks[slot] |= (masks[2 * slot + word] >>> shift) & 1;
-}
-
-/** Marks the slots (below `count`) whose `column` entry passes in `byId` (0 or 1 by id). */
-function markPassing(column: Int32Array, byId: Uint8Array, count: number, marks: Uint8Array): void {
-  for (let slot = 0; slot < count; slot++) marks[slot] |= byId[column[slot]];
-}
-
-/** Marks the candidates whose text holds `needle` (all of them when the candidates are exact). */
-function markContaining(grams: TrigramIndex, { ids, exact }: TextCandidates, needle: string, marks: Uint8Array): void {
-  for (let i = 0; i < ids.length; i++) if (exact || grams.contains(ids[i], needle)) marks[ids[i]] = 1;
-}
-
-interface Columns {
-  namespaceOf: Int32Array;
-  nodeOf: Int32Array;
-  statusOf: Int32Array;
-}
-
-/** The facet filters as 0/1 by id: whether each namespace, status and node passes its own filter. */
-interface FacetPasses {
-  namespaces: Uint8Array;
-  statuses: Uint8Array;
-  nodes: Uint8Array;
-}
-
-/**
- * Adds `delta` for each slot in each facet whose other two filters it passes (into the arrays given, each long
- * enough for every id; a facet not counted gets a throw-away array); returns how many pass all three. Every slot
- * writes all three counts, by 0 or `delta`: no branch on the data.
- */
-function tallySlots(
-  slots: Int32Array,
-  { namespaceOf, nodeOf, statusOf }: Columns,
-  passes: FacetPasses,
-  into: { status: Int32Array; namespace: Int32Array; node: Int32Array },
-  delta: number,
-): number {
-  const namespaceOk = passes.namespaces;
-  const statusOk = passes.statuses;
-  const nodeOk = passes.nodes;
-  const byStatus = into.status;
-  const byNamespace = into.namespace;
-  const byNode = into.node;
-  let total = 0;
-  for (let i = 0; i < slots.length; i++) {
-    const slot = slots[i];
-    const status = statusOf[slot];
-    const namespace = namespaceOf[slot];
-    const node = nodeOf[slot];
-    const inNamespace = namespaceOk[namespace];
-    const inStatus = statusOk[status];
-    const onNode = nodeOk[node];
-    byStatus[status] += (inNamespace & onNode) * delta;
-    byNamespace[namespace] += (inStatus & onNode) * delta;
-    byNode[node] += (inNamespace & inStatus) * delta;
-    total += inNamespace & inStatus & onNode;
-  }
-  return total;
-}
-
-/** Keeps, in place, the slots whose `column` entry is `id`; returns how many. */
-function keepEqual(slots: Int32Array, count: number, column: Int32Array, id: number): number {
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    const slot = slots[i];
-    slots[kept] = slot;
-    kept += column[slot] === id ? 1 : 0;
-  }
-  return kept;
-}
-
-/** Keeps the slots whose `column` entry passes in `byId`. */
-function keepPassing(slots: Int32Array, count: number, column: Int32Array, byId: Uint8Array): number {
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    const slot = slots[i];
-    slots[kept] = slot;
-    kept += byId[column[slot]];
-  }
-  return kept;
-}
-
-/** Keeps the slots marked 1 in `marks`. */
-function keepMarked(slots: Int32Array, count: number, marks: Uint8Array): number {
-  let kept = 0;
-  for (let i = 0; i < count; i++) {
-    const slot = slots[i];
-    slots[kept] = slot;
-    kept += marks[slot];
-  }
-  return kept;
-}
 
 function postings(verdicts: Verdicts): Candidates {
   return { size: verdicts.pods, lists: verdicts.ids.map((id) => verdicts.lists.slots(id)), overlapping: false };
