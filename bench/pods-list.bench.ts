@@ -43,7 +43,7 @@
  * prints that summary again for a saved profile.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -882,6 +882,7 @@ async function memoryAfterGc(inspectorUrl: string, pid: number): Promise<Memory>
 }
 
 function writeProfile(phase: string, profile: CpuProfile, run?: LoadStats): void {
+  mkdirSync(PROFILE_DIR!, { recursive: true });
   const path = join(PROFILE_DIR!, `pods-list-${phase}-${Date.now()}.cpuprofile`);
   writeFileSync(path, JSON.stringify(profile));
   console.log(`\n### CPU profile of the service: ${phase} (${path})\n`);
