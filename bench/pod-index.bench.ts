@@ -18,6 +18,7 @@ import { fileURLToPath } from 'node:url';
 import type { PodChange } from '../src/clusters/pod-cache.js';
 import type { KubePod } from '../src/common/kube/kube-objects.js';
 import type { PodFilter, PodSort } from '../src/pods/pod-query.js';
+import type { Query } from './query-mixes.js';
 
 registerHooks({
   resolve(specifier, context, nextResolve) {
@@ -463,6 +464,7 @@ async function simulatorMix(): Promise<void> {
   const { PodIndex } = await import('../src/pods/pod-index.js');
   const { parsePodFilter, toPodSort, POD_SORT_KEYS } = await import('../src/pods/pod-query.js');
   const { mulberry32 } = await import('../src/common/mulberry32.js');
+  const { queryMixes } = await import('./query-mixes.js');
 
   const source = new BenchSource();
   for (const pod of generatedCluster(POD_COUNT, new Date('2026-01-01T00:00:00Z')).pods) {
@@ -472,53 +474,7 @@ async function simulatorMix(): Promise<void> {
   const coldIndex = new PodIndex(source, { cacheEntries: 0 });
   console.log(`\n# The HTTP benchmark's mixes over the simulator's ${index.size} generated pods`);
 
-  const random = mulberry32(5);
-  const teams = [
-    ...['shop', 'payments', 'search', 'identity', 'media', 'ads'],
-    ...['logistics', 'analytics', 'notifications', 'billing', 'catalog', 'support'],
-  ];
-  const namespaceName = (i: number) => (i < teams.length ? teams[i] : `${teams[i % 12]}-${Math.floor(i / 12) + 1}`);
-  const hex = (length: number) => Array.from({ length }, () => Math.floor(random() * 16).toString(16)).join('');
-  const listMix: [name: string, query: string | (() => string)][] = [
-    ['no filter (createdAt desc)', ''],
-    ['no filter, name asc, page 2000', 'sortBy=name&page=2000'],
-    ['namespace (0.4 %)', 'namespace=shop'],
-    ['namespace, restarts desc', 'namespace=payments-8&sortBy=restarts&sortOrder=desc'],
-    ['status=Running (86 %)', 'status=Running'],
-    ['status=CrashLoopBackOff,Error, restarts desc', 'status=CrashLoopBackOff,Error&sortBy=restarts&sortOrder=desc'],
-    ['nodeName (0.1 %)', 'nodeName=scale-node-0432'],
-    ['search name fragment "worker-4"', 'search=worker-4'],
-    ['search IP prefix "10.101.17"', 'search=10.101.17'],
-    ['search image "envoy"', 'search=envoy'],
-    ['labelSelector tier=web', 'labelSelector=tier%3Dweb'],
-    [
-      'labelSelector tier in (api,gateway),app!=api-3',
-      `labelSelector=${encodeURIComponent('tier in (api,gateway),app!=api-3')}`,
-    ],
-    ['fieldSelector status.phase=Running', 'fieldSelector=status.phase%3DRunning'],
-    ['fieldSelector spec.nodeName=', 'fieldSelector=spec.nodeName%3Dscale-node-0100'],
-    ['namespace + status, name asc', 'namespace=shop&status=Running&sortBy=name'],
-    ['status=Running, nodeName asc, page 500', 'status=Running&sortBy=nodeName&page=500'],
-    ['search "api" + status, status desc', 'search=api&status=Running&sortBy=status&sortOrder=desc'],
-    [
-      'namespace + labelSelector + search',
-      `namespace=shop&labelSelector=${encodeURIComponent('tier=api')}&search=api-1`,
-    ],
-    [
-      'namespace, a different one each request (of 256)',
-      () => `namespace=${namespaceName(Math.floor(random() * 256))}`,
-    ],
-    ['search, a different 4-hex-digit needle each request', () => `search=${hex(4)}`],
-  ];
-  const facetsMix: [name: string, query: string][] = [
-    ['no filter', ''],
-    ['namespace', 'namespace=shop'],
-    ['status=Running', 'status=Running'],
-    ['namespace + status + nodeName', 'namespace=shop&status=Running&nodeName=scale-node-0432'],
-    ['search "web"', 'search=web'],
-    ['labelSelector tier=web', 'labelSelector=tier%3Dweb'],
-    ['fieldSelector status.phase=Running', 'fieldSelector=status.phase%3DRunning'],
-  ];
+  const { list: listMix, facets: facetsMix } = queryMixes(mulberry32(5));
   const parse = (query: string) => {
     const params = Object.fromEntries(new URLSearchParams(query));
     const by = POD_SORT_KEYS.find((key) => key === params.sortBy);
@@ -528,7 +484,7 @@ async function simulatorMix(): Promise<void> {
       page: { page: Number(params.page ?? 1), pageSize: 20 },
     };
   };
-  const run = (target: InstanceType<typeof PodIndex>, query: string | (() => string)) => {
+  const run = (target: InstanceType<typeof PodIndex>, query: Query) => {
     const { filter, sort, page } = parse(typeof query === 'string' ? query : query());
     return target.query(filter, sort, page);
   };

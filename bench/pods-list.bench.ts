@@ -50,6 +50,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
+import type { Query } from './query-mixes.js';
 
 const ROOT = resolve(dirname(process.argv[1]), '..');
 
@@ -85,72 +86,13 @@ const TARGET_RATIO = 0.5;
 const TARGET_P99_MS = 50;
 const SUSTAINED_SHARE = 0.95;
 
-// The generated cluster is deterministic (src/sandbox/seed/generated-pods.ts); these values exist with 100 000 pods
-// (smaller runs may match nothing for some). Every query is checked to answer 200 before it is measured, and its
-// total is printed.
-const LIST_QUERIES: [name: string, query: Query][] = [
-  ['no filter (createdAt desc)', ''],
-  ['no filter, name asc, page 2000', 'sortBy=name&page=2000'],
-  ['namespace (0.4 %)', 'namespace=shop'],
-  ['namespace, restarts desc', 'namespace=payments-8&sortBy=restarts&sortOrder=desc'],
-  ['status=Running (86 %)', 'status=Running'],
-  ['status=CrashLoopBackOff,Error, restarts desc', 'status=CrashLoopBackOff,Error&sortBy=restarts&sortOrder=desc'],
-  ['nodeName (0.1 %)', 'nodeName=scale-node-0432'],
-  ['search name fragment "worker-4"', 'search=worker-4'],
-  ['search IP prefix "10.101.17"', 'search=10.101.17'],
-  ['search image "envoy"', 'search=envoy'],
-  ['labelSelector tier=web', `labelSelector=${encodeURIComponent('tier=web')}`],
-  [
-    'labelSelector tier in (api,gateway),app!=api-3',
-    `labelSelector=${encodeURIComponent('tier in (api,gateway),app!=api-3')}`,
-  ],
-  ['fieldSelector status.phase=Running', `fieldSelector=${encodeURIComponent('status.phase=Running')}`],
-  ['fieldSelector spec.nodeName=', `fieldSelector=${encodeURIComponent('spec.nodeName=scale-node-0100')}`],
-  ['namespace + status, name asc', 'namespace=shop&status=Running&sortBy=name'],
-  ['status=Running, nodeName asc, page 500', 'status=Running&sortBy=nodeName&page=500'],
-  ['search "api" + status, status desc', 'search=api&status=Running&sortBy=status&sortOrder=desc'],
-  ['namespace + labelSelector + search', `namespace=shop&labelSelector=${encodeURIComponent('tier=api')}&search=api-1`],
-  // Filters that differ from one request to the next, so that no answer can be reused from an earlier request.
-  ['namespace, a different one each request (of 256)', () => `namespace=${namespaceName(Math.floor(random() * 256))}`],
-  ['search, a different 4-hex-digit needle each request', () => `search=${hex(4)}`],
-];
-
-const FACET_QUERIES: [name: string, query: string][] = [
-  ['no filter', ''],
-  ['namespace', 'namespace=shop'],
-  ['status=Running', 'status=Running'],
-  ['namespace + status + nodeName', 'namespace=shop&status=Running&nodeName=scale-node-0432'],
-  ['search "web"', 'search=web'],
-  ['labelSelector tier=web', `labelSelector=${encodeURIComponent('tier=web')}`],
-  ['fieldSelector status.phase=Running', `fieldSelector=${encodeURIComponent('status.phase=Running')}`],
-];
-
-/** A query string, or one made anew for each request. */
-type Query = string | (() => string);
-
 /** A request path, or one made anew for each request. */
 type Path = string | (() => string);
 
-// The project's seeded PRNG (the same sequence of varying queries on every run), loaded from its source in main():
-// this script runs on Node's type stripping, without a build.
+// The project's seeded PRNG and the benchmarks' query mixes, loaded from their sources in main(): this script runs on
+// Node's type stripping, without a build.
 const PRNG_SOURCE = '../src/common/mulberry32.ts';
-let random: () => number = Math.random;
-
-/** The generator's namespace names (generated-pods.ts): the teams, then `<team>-2`, `<team>-3`… */
-function namespaceName(index: number): string {
-  const teams = [
-    ...['shop', 'payments', 'search', 'identity', 'media', 'ads'],
-    ...['logistics', 'analytics', 'notifications', 'billing', 'catalog', 'support'],
-  ];
-  const team = teams[index % teams.length];
-  return index < teams.length ? team : `${team}-${Math.floor(index / teams.length) + 1}`;
-}
-
-function hex(length: number): string {
-  let text = '';
-  for (let i = 0; i < length; i++) text += Math.floor(random() * 16).toString(16);
-  return text;
-}
+const MIXES_SOURCE = './query-mixes.ts';
 
 function pathOf(path: Path): string {
   return typeof path === 'string' ? path : path();
@@ -228,7 +170,9 @@ interface Results {
 
 async function main(): Promise<number> {
   const { mulberry32 } = (await import(PRNG_SOURCE)) as typeof import('../src/common/mulberry32.js');
-  random = mulberry32(5);
+  const { queryMixes } = (await import(MIXES_SOURCE)) as typeof import('./query-mixes.js');
+  // Every query is checked to answer 200 before it is measured, and its total is printed.
+  const mixes = queryMixes(mulberry32(5));
   if (args.summarize) {
     console.log(summarizeProfile(JSON.parse(readFileSync(args.summarize, 'utf8')) as CpuProfile));
     return 0;
@@ -307,14 +251,14 @@ async function main(): Promise<number> {
 
     // Every query answers 200; its total is printed beside it.
     const totals: Record<string, number> = {};
-    for (const [name, query] of LIST_QUERIES)
+    for (const [name, query] of mixes.list)
       totals[`list: ${name}`] = await totalOf(`${origin}${pathOf(listPathOf(query))}`);
-    for (const [name, query] of FACET_QUERIES)
+    for (const [name, query] of mixes.facets)
       totals[`facets: ${name}`] = await totalOf(`${origin}${facetsPath(query)}`);
 
     // 5. healthz, the list mix, healthz; then the list mix paced at half the healthz rate.
-    const listMix = LIST_QUERIES.map(([, query]) => listPathOf(query));
-    const facetsMix = FACET_QUERIES.map(([, query]) => facetsPath(query));
+    const listMix = mixes.list.map(([, query]) => listPathOf(query));
+    const facetsMix = mixes.facets.map(([, query]) => facetsPath(query));
     progress('warming up…');
     await cannon('warm-up list', target, listMix, 3);
     await cannon('warm-up facets', target, facetsMix, 2);
@@ -334,14 +278,14 @@ async function main(): Promise<number> {
     // after the idle pause answers at ~100 ms, the measured run is the steady state that the target is about.
     await pacedRun(
       target,
-      LIST_QUERIES.map(([name, query]) => [name, listPathOf(query)]),
+      mixes.list.map(([name, query]) => [name, listPathOf(query)]),
       targetRps,
       2,
     );
     const vitalsBefore = await serviceVitals(origin); // also restarts the service's event-loop delay histogram
     const paced = await pacedRun(
       target,
-      LIST_QUERIES.map(([name, query]) => [name, listPathOf(query)]),
+      mixes.list.map(([name, query]) => [name, listPathOf(query)]),
       targetRps,
       DURATION_S,
     );
@@ -357,11 +301,11 @@ async function main(): Promise<number> {
     // 6. Each query alone, and facets.
     progress(`each query alone, ${QUERY_DURATION_S} s each…`);
     const listQueries: LoadStats[] = [];
-    for (const [name, query] of LIST_QUERIES)
+    for (const [name, query] of mixes.list)
       listQueries.push(await cannon(name, target, [listPathOf(query)], QUERY_DURATION_S));
     const facetsMixStats = await cannon(`facets mix (${facetsMix.length} queries)`, target, facetsMix, DURATION_S);
     const facetQueries: LoadStats[] = [];
-    for (const [name, query] of FACET_QUERIES)
+    for (const [name, query] of mixes.facets)
       facetQueries.push(await cannon(name, target, [facetsPath(query)], QUERY_DURATION_S));
     const serviceAfterLoad = await memoryAfterGc(inspectorUrl, service.pid);
 
