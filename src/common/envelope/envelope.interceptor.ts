@@ -25,12 +25,11 @@ export class EnvelopeInterceptor implements NestInterceptor {
     if (this.reflector.getAllAndOverride<boolean>(RAW_RESPONSE, targets)) return next.handle();
     const message = this.reflector.getAllAndOverride<string>(RESPONSE_MESSAGE, targets) ?? 'success';
     const response = context.switchToHttp().getResponse<Response>();
-    const messageJson = JSON.stringify(message);
     return next.handle().pipe(
       map((data: unknown): EnvelopeBody<unknown> | string => {
         if (!(data instanceof JsonText)) return { code: response.statusCode, message, data: data ?? null };
         response.type('application/json');
-        return `{"code":${response.statusCode},"message":${messageJson},"data":${data.text}}`;
+        return `{"code":${response.statusCode},"message":${JSON.stringify(message)},"data":${data.text}}`;
       }),
     );
   }
