@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { EnvelopeInterceptor } from './common/envelope/envelope.interceptor.js';
+import { JsonTextExpressAdapter } from './common/envelope/json-text.adapter.js';
 import { ApiError } from './common/errors/api-error.js';
 import { ApiErrorFilter } from './common/errors/api-error.filter.js';
 import { observeRequests } from './common/http-observer.js';
@@ -18,6 +19,10 @@ import { serveOpenApi } from './openapi.js';
  * WebSocket adapter and the OpenAPI document.
  */
 export function configureApp(app: INestApplication): INestApplication {
+  // Pre-serialized answers (JsonText) are sent by this adapter; Express's own would send them as `{"text": …}`.
+  if (!(app.getHttpAdapter() instanceof JsonTextExpressAdapter)) {
+    throw new Error('the application must be created with a JsonTextExpressAdapter');
+  }
   const config = app.get<HttpConfig>(httpConfig.KEY);
   const express = app as NestExpressApplication;
   const metrics = app.get(MetricsService);

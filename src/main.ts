@@ -4,6 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { configureApp } from './app.setup.js';
+import { JsonTextExpressAdapter } from './common/envelope/json-text.adapter.js';
 import { validateConfiguration } from './config/all-configs.js';
 import { httpConfig, logLevelsFrom } from './config/http.config.js';
 import { ConfigError } from './config/read-env.js';
@@ -20,7 +21,7 @@ async function bootstrap(): Promise<void> {
     process.exit(1);
   }
   const http = httpConfig();
-  const app = await NestFactory.create<NestExpressApplication>(AppModule, {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule, new JsonTextExpressAdapter(), {
     bodyParser: false,
     bufferLogs: true,
     abortOnError: false,

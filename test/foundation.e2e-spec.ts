@@ -28,6 +28,29 @@ describe('foundation (e2e)', () => {
       expect(response.body).toEqual({ code: 200, message: 'success', data: null });
     });
 
+    it('sends data given as JSON text as it is, with its length in bytes, measured or given', async () => {
+      for (const query of ['', '?force=true']) {
+        const response = await fetch(`${url}/api/probe/json-text${query}`);
+        const bytes = Buffer.from(await response.arrayBuffer());
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+        expect(Number(response.headers.get('content-length'))).toBe(bytes.length);
+        expect(JSON.parse(bytes.toString('utf8'))).toEqual({
+          code: 200,
+          message: 'success',
+          data: { greeting: 'héllo wörld ✓ 🚀', repeated: 'ü'.repeat(2000) },
+        });
+      }
+    });
+
+    it('answers HEAD for JSON text with the headers of GET and no body', async () => {
+      const get = await fetch(`${url}/api/probe/json-text`);
+      const head = await fetch(`${url}/api/probe/json-text`, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('content-length')).toBe(get.headers.get('content-length'));
+      expect(await head.text()).toBe('');
+    });
+
     it('reports readiness', async () => {
       const response = await request(url).get('/readyz').expect(200);
       expect(response.body).toEqual({ code: 200, message: 'success', data: { status: 'ready' } });

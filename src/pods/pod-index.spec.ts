@@ -9,8 +9,10 @@ import { PodCache, type PodChange } from '../clusters/pod-cache.js';
 import { parseFieldSelector, convertPodFieldLabel } from '../common/kube/field-selector.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import { parseLabelSelector } from '../common/kube/label-selector.js';
+import { JsonText } from '../common/envelope/json-text.js';
 import { plainIndexedPod } from './indexed-pod.js';
 import { PodIndex } from './pod-index.js';
+import { podPageJson } from './pod-summary-json.js';
 import {
   facetPodArray,
   POD_SORT_KEYS,
@@ -251,6 +253,31 @@ describe(PodIndex.name, () => {
     expect(index.get('shop', 'late')).toBeUndefined();
   });
 
+  it('keeps a rendered page for its filter, sort and page until a pod changes', () => {
+    let renders = 0;
+    const render = (result: PodQueryResult) => {
+      renders++;
+      return new JsonText(`${result.total}: ${result.items.map((item) => item.key).join(' ')}`);
+    };
+    const page = (filter: PodFilter, sort = toPodSort('name'), request = EVERYTHING) =>
+      index.renderedPage(filter, sort, request, render).text;
+
+    expect(page({})).toBe('3: batch/job-1 shop/web-0 shop/web-1');
+    expect(page({})).toBe('3: batch/job-1 shop/web-0 shop/web-1');
+    expect(renders).toBe(1);
+    expect(page({ namespace: 'shop' })).toBe('2: shop/web-0 shop/web-1');
+    expect(page({}, toPodSort('name', 'desc'))).toBe('3: shop/web-1 shop/web-0 batch/job-1');
+    expect(page({}, toPodSort('name'), { page: 2, pageSize: 2 })).toBe('3: shop/web-1');
+    expect(page({}, toPodSort('name'), { page: 1, pageSize: 2 })).toBe('3: batch/job-1 shop/web-0');
+    expect(page({ namespace: 'shop' })).toBe('2: shop/web-0 shop/web-1');
+    expect(renders).toBe(5);
+
+    source.put(aPod('web-2').inNamespace('shop').onNode('node-1').running().build());
+    expect(page({ namespace: 'shop' })).toBe('3: shop/web-0 shop/web-1 shop/web-2');
+    expect(page({})).toBe('4: batch/job-1 shop/web-0 shop/web-1 shop/web-2');
+    expect(renders).toBe(7);
+  });
+
   it('refuses a page request outside integers ≥ 1', () => {
     expect(() => index.query({}, toPodSort(), { page: 0, pageSize: 20 })).toThrow(RangeError);
   });
@@ -470,11 +497,17 @@ describe.each([
           if (!repeated) asked.push({ filter, sort });
           const page = { page: 1 + Math.floor(random() * 6), pageSize: pick([1, 2, 3, 7, 20, 500]) };
           const context = `round ${round}, ${repeated ? 'repeated ' : ''}${describeFilter(filter)}, ${sort.by} ${sort.order}, page ${page.page}×${page.pageSize}`;
-          const expected = { context, answer: comparable(queryPodArray(pods, filter, sort, page)) };
+          const arrayAnswer = queryPodArray(pods, filter, sort, page);
+          const expected = { context, answer: comparable(arrayAnswer) };
           const facets = { context, facets: facetPodArray(pods, filter) };
+          const json = { context, json: podPageJson(arrayAnswer.items, arrayAnswer.total, page) };
           for (const index of indexes) {
             expect({ context, answer: comparable(index.query(filter, sort, page)) }).toEqual(expected);
             expect({ context, facets: index.facets(filter) }).toEqual(facets);
+            const rendered = index.renderedPage(filter, sort, page, (result) => {
+              return new JsonText(podPageJson(result.items, result.total, page, index));
+            });
+            expect({ context, json: rendered.text }).toEqual(json);
           }
           queries++;
         }

@@ -40,6 +40,7 @@
  * index is first asked.
  */
 import type { PodChange } from '../clusters/pod-cache.js';
+import type { JsonText } from '../common/envelope/json-text.js';
 import { FieldSelector, podFieldValue, type FieldRequirement } from '../common/kube/field-selector.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import type { LabelSelector } from '../common/kube/label-selector.js';
@@ -93,7 +94,7 @@ export interface PodSource {
 }
 
 export interface PodIndexOptions {
-  /** Query answers, and facets, kept for repeated requests (each); 0 keeps none. Default 256. */
+  /** Query answers, facets and rendered pages kept for repeated requests (each); 0 keeps none. Default 256. */
   cacheEntries?: number;
   /** Roughly the bytes those answers may hold (each). Default 16 MiB. */
   cacheBytes?: number;
@@ -318,6 +319,8 @@ export class PodIndex {
   private cachedVersion = 0;
   private readonly answers: LruCache<Answer>;
   private readonly facetAnswers: LruCache<PodFacets>;
+  /** Rendered pages (`renderedPage`), for the current version too. */
+  private readonly pageTexts: LruCache<JsonText>;
   private readonly spareBits: Uint32Array[] = [];
 
   private readonly unsubscribe: () => void;
@@ -361,6 +364,7 @@ export class PodIndex {
     };
     this.answers = new LruCache<Answer>(limits, (answer) => this.settle(answer));
     this.facetAnswers = new LruCache<PodFacets>(limits);
+    this.pageTexts = new LruCache<JsonText>(limits);
     this.burst = { dirty: [] };
     // The pods' own texts are indexed in one go at the end (`TrigramIndex.load`), much faster than one by one.
     this.loading = { names: [], podIPs: [] };
@@ -403,17 +407,50 @@ export class PodIndex {
     this.unsubscribe();
     this.answers.clear();
     this.facetAnswers.clear();
+    this.pageTexts.clear();
   }
 
   /** One page of the pods matching `filter`, in `sort` order, and how many match in all. */
   query(filter: PodFilter, sort: PodSort, page: PageRequest): PodQueryResult {
     assertPageRequest(page);
+    const normalized = normalizePodFilter(filter);
+    return this.queryNormalized(normalized, this.grantsKey(normalized), sort, page);
+  }
+
+  /**
+   * `render` of `query(filter, sort, page)`, kept while no pod changes: portals poll the same pages, and assembling
+   * one (~12 kB from its items' kept JSON) costs more than finding it.
+   */
+  renderedPage<T>(
+    filter: PodFilter,
+    sort: PodSort,
+    page: PageRequest,
+    render: (result: PodQueryResult) => JsonText<T>,
+  ): JsonText<T> {
+    assertPageRequest(page);
+    const normalized = normalizePodFilter(filter);
+    const grants = this.grantsKey(normalized);
+    this.dropStaleAnswers();
+    const filterText = isUnfiltered(normalized, grants) ? '' : filterKey(normalized, grants);
+    const key = `${page.page} ${page.pageSize} ${sort.by} ${sort.order} ${filterText}`;
+    let text = this.pageTexts.get(key) as JsonText<T> | undefined; // every page here was made by the list's render
+    if (text === undefined) {
+      text = render(this.queryNormalized(normalized, grants, sort, page));
+      this.pageTexts.set(key, text, 2 * text.text.length + 64);
+    }
+    return text;
+  }
+
+  private queryNormalized(
+    normalized: NormalizedPodFilter,
+    grants: string,
+    sort: PodSort,
+    page: PageRequest,
+  ): PodQueryResult {
     this.flushOrders();
     const order = this.orders[sort.by];
     const { pageSize } = page;
     const start = (page.page - 1) * pageSize;
-    const normalized = normalizePodFilter(filter);
-    const grants = this.grantsKey(normalized);
     if (isUnfiltered(normalized, grants)) {
       return { items: order.slice(sort.order, start, pageSize).map((slot) => this.item(slot)), total: this.size };
     }
@@ -1068,6 +1105,7 @@ export class PodIndex {
     if (this.cachedVersion === this.version) return;
     this.answers.clear();
     this.facetAnswers.clear();
+    this.pageTexts.clear();
     this.cachedVersion = this.version;
   }
 

@@ -35,7 +35,7 @@ describe('podPageJson', () => {
   it('is the page object the list answers, with the items in order', () => {
     const items = ['b', 'a', 'c'].map((name) => indexPod(aPod(name).running().build()));
     const page = podPageJson(items, 42, { page: 2, pageSize: 3 });
-    expect(JSON.parse(page.text)).toEqual({
+    expect(JSON.parse(page)).toEqual({
       items: items.map((item) => toPodSummary(item.pod)),
       total: 42,
       page: 2,
@@ -44,7 +44,7 @@ describe('podPageJson', () => {
   });
 
   it('is valid JSON for an empty page', () => {
-    expect(JSON.parse(podPageJson([], 0, { page: 9, pageSize: 20 }).text)).toEqual({
+    expect(JSON.parse(podPageJson([], 0, { page: 9, pageSize: 20 }))).toEqual({
       items: [],
       total: 0,
       page: 9,
@@ -56,7 +56,7 @@ describe('podPageJson', () => {
     const web = aPod('web-0').running().build();
     const source = sourceOf([web, aPod('api-0').running().build()]);
     const index = new PodIndex(source);
-    const page = () => JSON.parse(podPageJson(index.query({}, BY_NAME, EVERYTHING).items, 2, EVERYTHING, index).text);
+    const page = () => JSON.parse(podPageJson(index.query({}, BY_NAME, EVERYTHING).items, 2, EVERYTHING, index));
     const render = jest.fn(podSummaryJson);
     const rendered = () => index.query({}, BY_NAME, EVERYTHING).items.map((item) => index.rendered(item, render));
     rendered();

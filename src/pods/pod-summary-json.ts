@@ -1,6 +1,4 @@
-import { JsonText } from '../common/envelope/json-text.js';
-import type { Page } from '../common/pagination/page.js';
-import { toPodSummary, type PodSummary } from './dto/pod-summary.dto.js';
+import { toPodSummary } from './dto/pod-summary.dto.js';
 import type { IndexedPod } from './indexed-pod.js';
 
 /** Where rendered items may be kept between requests: the pod index, per pod version (`PodIndex.rendered`). */
@@ -14,7 +12,7 @@ export function podSummaryJson(item: IndexedPod): string {
 }
 
 /**
- * A page of pods as the list's `data`, each item's JSON taken from `store` when it has it: serializing twenty
+ * A page of pods as the list's `data` (a `Page<PodSummary>` in JSON), each item's JSON taken from `store` when it has it: serializing twenty
  * pods costs more than the rest of answering a page from the index.
  */
 export function podPageJson(
@@ -22,12 +20,12 @@ export function podPageJson(
   total: number,
   page: { page: number; pageSize: number },
   store?: RenderingStore,
-): JsonText<Page<PodSummary>> {
+): string {
   let json = '{"items":[';
   for (let i = 0; i < items.length; i++) {
     if (i > 0) json += ',';
     json += store ? store.rendered(items[i], podSummaryJson) : podSummaryJson(items[i]);
   }
   json += `],"total":${total},"page":${page.page},"pageSize":${page.pageSize}}`;
-  return new JsonText(json);
+  return json;
 }

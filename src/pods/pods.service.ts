@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
 import type { KubeApi } from '../clusters/kube/kube-api.js';
-import type { JsonText } from '../common/envelope/json-text.js';
+import { JsonText } from '../common/envelope/json-text.js';
 import type { ApiError } from '../common/errors/api-error.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import { kubeConfig, type KubeSettings } from '../config/kube.config.js';
@@ -41,10 +41,14 @@ export class PodsService {
     const sort = toPodSort(query.sortBy, query.sortOrder);
     const page = { page: query.page, pageSize: query.pageSize };
     const index = await this.readyIndex(connection, query);
-    const result = index
-      ? index.query(filter, sort, page)
-      : queryPodArray(await this.listFromApi(connection, query), filter, sort, page);
-    return podPageJson(result.items, result.total, page, index);
+    if (index) {
+      return index.renderedPage(filter, sort, page, (result) => {
+        const text = podPageJson(result.items, result.total, page, index);
+        return new JsonText<Page<PodSummary>>(text, Buffer.byteLength(text)); // measured once, sent while kept
+      });
+    }
+    const result = queryPodArray(await this.listFromApi(connection, query), filter, sort, page);
+    return new JsonText(podPageJson(result.items, result.total, page));
   }
 
   /** Counts per status, namespace and node, each under every other filter (api.md §3.6). */

@@ -6,6 +6,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Test } from '@nestjs/testing';
 import { AppModule } from '../../src/app.module.js';
 import { configureApp } from '../../src/app.setup.js';
+import { JsonTextExpressAdapter } from '../../src/common/envelope/json-text.adapter.js';
 
 export interface TestAppOptions {
   /** Settings for this app, as environment variables; everything else keeps the test process's environment. */
@@ -30,7 +31,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<INest
   });
   try {
     const moduleRef = await Test.createTestingModule({ imports: [AppModule, ...(options.imports ?? [])] }).compile();
-    const app = moduleRef.createNestApplication<NestExpressApplication>({
+    const app = moduleRef.createNestApplication<NestExpressApplication>(new JsonTextExpressAdapter(), {
       bodyParser: false,
       logger: options.logger ?? false,
     });

@@ -13,7 +13,7 @@ export interface EnvelopeBody<T> {
 
 /**
  * Wraps what an HTTP handler returns into `{code, message, data}` (api.md §1); `data` given as `JsonText` is
- * spliced into the envelope's text as it is.
+ * spliced into the envelope's text as it is, which `JsonTextExpressAdapter` then sends as it is.
  */
 @Injectable()
 export class EnvelopeInterceptor implements NestInterceptor {
@@ -26,10 +26,11 @@ export class EnvelopeInterceptor implements NestInterceptor {
     const message = this.reflector.getAllAndOverride<string>(RESPONSE_MESSAGE, targets) ?? 'success';
     const response = context.switchToHttp().getResponse<Response>();
     return next.handle().pipe(
-      map((data: unknown): EnvelopeBody<unknown> | string => {
+      map((data: unknown): EnvelopeBody<unknown> | JsonText<EnvelopeBody<unknown>> => {
         if (!(data instanceof JsonText)) return { code: response.statusCode, message, data: data ?? null };
-        response.type('application/json');
-        return `{"code":${response.statusCode},"message":${JSON.stringify(message)},"data":${data.text}}`;
+        const head = `{"code":${response.statusCode},"message":${JSON.stringify(message)},"data":`;
+        const bytes = data.byteLength === undefined ? undefined : Buffer.byteLength(head) + data.byteLength + 1;
+        return new JsonText(`${head}${data.text}}`, bytes);
       }),
     );
   }

@@ -7,5 +7,12 @@
 export class JsonText<T = unknown> {
   declare readonly shape?: T;
 
-  constructor(readonly text: string) {}
+  /**
+   * `byteLength`, when given, is the text's length in UTF-8, known from where the text was kept: measuring ~12 kB
+   * again costs ~15 µs a request.
+   */
+  constructor(
+    readonly text: string,
+    readonly byteLength?: number,
+  ) {}
 }
