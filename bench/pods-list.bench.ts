@@ -137,7 +137,14 @@ interface Memory {
 }
 
 interface Results {
-  machine: { nproc: number; cpu: string; node: string; loadAverage: { start: number[]; end: number[] } };
+  machine: {
+    nproc: number;
+    cpu: string;
+    node: string;
+    loadAverage: { start: number[]; end: number[] };
+    /** CPU time the host took from this machine during the paced run (`stolenCpuMs`). */
+    pacedStolenMs: number;
+  };
   command: string;
   pods: number;
   sync: {
@@ -283,6 +290,7 @@ async function main(): Promise<number> {
       2,
     );
     const vitalsBefore = await serviceVitals(origin); // also restarts the service's event-loop delay histogram
+    const stolenBefore = stolenCpuMs();
     const paced = await pacedRun(
       target,
       mixes.list.map(([name, query]) => [name, listPathOf(query)]),
@@ -290,11 +298,13 @@ async function main(): Promise<number> {
       DURATION_S,
     );
     const vitalsAfter = await serviceVitals(origin);
+    const pacedStolenMs = stolenCpuMs() - stolenBefore;
     progress(`paced: ${paced.rps.toFixed(0)} req/s, p50 ${ms(paced.p50)} ms, p99 ${ms(paced.p99)} ms`);
     progress(
       `paced, in the service: longest event-loop delay ${ms(vitalsAfter.loopDelayMaxMs)} ms; garbage collections: ` +
         `${vitalsAfter.majorGcs - vitalsBefore.majorGcs} major (${ms(vitalsAfter.majorGcMs - vitalsBefore.majorGcMs)} ms), ` +
-        `${ms(vitalsAfter.allGcMs - vitalsBefore.allGcMs)} ms in all`,
+        `${ms(vitalsAfter.allGcMs - vitalsBefore.allGcMs)} ms in all; CPU time the host took from this machine: ` +
+        `${ms(pacedStolenMs)} ms`,
     );
     await waitUntilIdle(target);
 
@@ -343,6 +353,7 @@ async function main(): Promise<number> {
         cpu: os.cpus()[0]?.model ?? 'unknown',
         node: process.version,
         loadAverage: { start: loadStart, end: os.loadavg() },
+        pacedStolenMs,
       },
       command: `node --no-warnings bench/pods-list.bench.ts ${process.argv.slice(2).join(' ')}`.trim(),
       pods,
@@ -642,6 +653,19 @@ async function serviceVitals(origin: string): Promise<{
     majorGcMs: 1000 * sum(/^nodejs_gc_duration_seconds_sum\{kind="major"/),
     allGcMs: 1000 * sum(/^nodejs_gc_duration_seconds_sum\{/),
   };
+}
+
+/**
+ * CPU time the hypervisor gave to others while this virtual machine's CPUs wanted to run ("steal" in /proc/stat,
+ * all CPUs), in ms; NaN where there is no /proc/stat. A shared host can take enough in a burst to stall the service.
+ */
+function stolenCpuMs(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    return Number(fields[8]) * 10; // clock ticks of 10 ms, as in cpuMs
+  } catch {
+    return Number.NaN;
+  }
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -964,7 +988,8 @@ function report(r: Results): void {
     `## Pod list over HTTP — ${r.pods} pods`,
     '',
     `${r.machine.nproc} CPUs (${r.machine.cpu}), Node ${r.machine.node}, load average ${r.machine.loadAverage.start.map((l) => l.toFixed(2)).join(' ')} at start, ` +
-      `${r.machine.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at end; autocannon ${CONNECTIONS} connections, pipelining 1, ${DURATION_S} s runs`,
+      `${r.machine.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at end; CPU time taken by the host during the paced run ` +
+      `${ms(r.machine.pacedStolenMs)} ms; autocannon ${CONNECTIONS} connections, pipelining 1, ${DURATION_S} s runs`,
     `\`${r.command}\``,
     '',
     '| measure | result |',
