@@ -283,6 +283,8 @@ async function main(): Promise<number> {
     progress(`list mix paced at ${targetRps} req/s for ${DURATION_S} s…`);
     // Two seconds at the same rate first, not counted (as wrk2 calibrates before it measures): the first second
     // after the idle pause answers at ~100 ms, the measured run is the steady state that the target is about.
+    await serviceVitals(origin); // restarts the event-loop delay histogram for the warm-up
+    const stolenBeforeWarmUp = stolenCpuMs();
     await pacedRun(
       target,
       mixes.list.map(([name, query]) => [name, listPathOf(query)]),
@@ -290,6 +292,10 @@ async function main(): Promise<number> {
       2,
     );
     const vitalsBefore = await serviceVitals(origin); // also restarts the service's event-loop delay histogram
+    progress(
+      `warm-up, in the service: longest event-loop delay ${ms(vitalsBefore.loopDelayMaxMs)} ms; CPU time taken by ` +
+        `the host: ${ms(stolenCpuMs() - stolenBeforeWarmUp)} ms`,
+    );
     const stolenBefore = stolenCpuMs();
     const paced = await pacedRun(
       target,
