@@ -13,9 +13,9 @@
  * 1. starts the simulator (`npm run sandbox -- --pods N --port 0 --kubeconfig <tmp> --token <t>`, run as the node
  *    command that script names, so that the process measured is the simulator and not npm) and waits for its ready
  *    line;
- * 2. starts `node dist/main.js` with `KUBECONFIG=<tmp>`, `PORT=0`, `DATABASE_URL=sqlite::memory:`, `LOG_LEVEL=log`
- *    (`warn` would hide the `service.listening` line that gives the URL; requests are logged only at
- *    `debug`) and `--inspect=127.0.0.1:0`, through which the bench forces a full GC before reading memory, and
+ * 2. starts `node dist/main.js` with the Node flags of `npm run start:prod`, `KUBECONFIG=<tmp>`, `PORT=0`,
+ *    `DATABASE_URL=sqlite::memory:`, `LOG_LEVEL=log` (`warn` would hide the `service.listening` line that gives the
+ *    URL; requests are logged only at `debug`) and `--inspect=127.0.0.1:0`, through which the bench forces a full GC before reading memory, and
  *    profiles;
  * 3. times the first synced cache: from the first list request (`--first-query`, default a page with no filter; it
  *    starts the cluster's cache and is itself answered from the API server) until the service answers from its
@@ -211,13 +211,17 @@ async function main(): Promise<number> {
       (await getJson<{ watches: number }>(`${ready.url}/sandbox/stats`, { Authorization: `Bearer ${token}` })).watches;
 
     // 2. The service.
-    const service = startChild(process.execPath, ['--inspect=127.0.0.1:0', join(ROOT, 'dist', 'main.js')], {
-      KUBECONFIG: kubeconfig,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATABASE_URL: 'sqlite::memory:',
-      LOG_LEVEL: 'log',
-    });
+    const service = startChild(
+      process.execPath,
+      ['--inspect=127.0.0.1:0', ...serviceNodeFlags(), join(ROOT, 'dist', 'main.js')],
+      {
+        KUBECONFIG: kubeconfig,
+        PORT: '0',
+        HOST: '127.0.0.1',
+        DATABASE_URL: 'sqlite::memory:',
+        LOG_LEVEL: 'log',
+      },
+    );
     children.push(service);
     const origin = (await service.waitFor(/"event":"service\.listening","url":"([^"]+)"/, 30_000))[1]
       .replace('[::1]', '127.0.0.1')
@@ -494,6 +498,15 @@ function startCpuCount(pid: number): {
       };
     },
   };
+}
+
+/** Node's flags for the service, as `npm run start:prod` passes them (package.json): the service runs as deployed. */
+function serviceNodeFlags(): string[] {
+  const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = packageJson.scripts['start:prod'].split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
 }
 
 /** utime + stime of a process, in ms (/proc/<pid>/stat, in clock ticks of 10 ms). */

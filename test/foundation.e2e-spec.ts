@@ -28,7 +28,7 @@ describe('foundation (e2e)', () => {
       expect(response.body).toEqual({ code: 200, message: 'success', data: null });
     });
 
-    it('sends data given as JSON text as it is, with its length in bytes, measured or given', async () => {
+    it('sends data given as JSON text as it is, a string or encoded, with its length in bytes', async () => {
       for (const query of ['', '?force=true']) {
         const response = await fetch(`${url}/api/probe/json-text${query}`);
         const bytes = Buffer.from(await response.arrayBuffer());

@@ -436,7 +436,7 @@ export class PodIndex {
     let text = this.pageTexts.get(key) as JsonText<T> | undefined; // every page here was made by the list's render
     if (text === undefined) {
       text = render(this.queryNormalized(normalized, grants, sort, page));
-      this.pageTexts.set(key, text, 2 * text.text.length + 64);
+      this.pageTexts.set(key, text, text.byteLength + 64);
     }
     return text;
   }

@@ -42,10 +42,9 @@ export class PodsService {
     const page = { page: query.page, pageSize: query.pageSize };
     const index = await this.readyIndex(connection, query);
     if (index) {
-      return index.renderedPage(filter, sort, page, (result) => {
-        const text = podPageJson(result.items, result.total, page, index);
-        return new JsonText<Page<PodSummary>>(text, Buffer.byteLength(text)); // measured once, sent while kept
-      });
+      return index.renderedPage(filter, sort, page, (result) =>
+        JsonText.encoded<Page<PodSummary>>(podPageJson(result.items, result.total, page, index)),
+      );
     }
     const result = queryPodArray(await this.listFromApi(connection, query), filter, sort, page);
     return new JsonText(podPageJson(result.items, result.total, page));

@@ -28,9 +28,7 @@ export class EnvelopeInterceptor implements NestInterceptor {
     return next.handle().pipe(
       map((data: unknown): EnvelopeBody<unknown> | JsonText<EnvelopeBody<unknown>> => {
         if (!(data instanceof JsonText)) return { code: response.statusCode, message, data: data ?? null };
-        const head = `{"code":${response.statusCode},"message":${JSON.stringify(message)},"data":`;
-        const bytes = data.byteLength === undefined ? undefined : Buffer.byteLength(head) + data.byteLength + 1;
-        return new JsonText(`${head}${data.text}}`, bytes);
+        return new JsonText(`{"code":${response.statusCode},"message":${JSON.stringify(message)},"data":`, data, '}');
       }),
     );
   }
