@@ -11,6 +11,15 @@ describe(LruCache.name, () => {
     expect([cache.get('b'), cache.get('a'), cache.get('c'), evicted]).toEqual([undefined, 'A', 'C', ['B']]);
   });
 
+  it('tells whether it holds a key without making it the most recent', () => {
+    const cache = new LruCache<string>({ entries: 2, cost: 100 });
+    cache.set('a', 'A', 1);
+    cache.set('b', 'B', 1);
+    expect([cache.has('a'), cache.has('z')]).toEqual([true, false]);
+    cache.set('c', 'C', 1); // 'a' is still the least recent
+    expect([cache.has('a'), cache.has('b'), cache.has('c')]).toEqual([false, true, true]);
+  });
+
   it('evicts by cost, also when an entry is re-declared larger; keeps none over the limit alone', () => {
     const evicted: string[] = [];
     const cache = new LruCache<string>({ entries: 10, cost: 10 }, (value) => evicted.push(value));

@@ -29,6 +29,11 @@ export class LruCache<V> {
     return this.totalCost;
   }
 
+  /** Whether `key` is held; its place in the order does not change. */
+  has(key: string): boolean {
+    return this.held.has(key);
+  }
+
   /** The value of `key`, now the most recently used. */
   get(key: string): V | undefined {
     const held = this.held.get(key);

@@ -414,7 +414,8 @@ export class PodIndex {
   query(filter: PodFilter, sort: PodSort, page: PageRequest): PodQueryResult {
     assertPageRequest(page);
     const normalized = normalizePodFilter(filter);
-    return this.queryNormalized(normalized, this.grantsKey(normalized), sort, page);
+    const grants = this.grantsKey(normalized);
+    return this.queryNormalized(normalized, grants, sort, page, answerKey(normalized, grants, sort));
   }
 
   /**
@@ -431,12 +432,16 @@ export class PodIndex {
     const normalized = normalizePodFilter(filter);
     const grants = this.grantsKey(normalized);
     this.dropStaleAnswers();
-    const filterText = isUnfiltered(normalized, grants) ? '' : filterKey(normalized, grants);
-    const key = `${page.page} ${page.pageSize} ${sort.by} ${sort.order} ${filterText}`;
+    const unfiltered = isUnfiltered(normalized, grants);
+    const queryKey = answerKey(normalized, grants, sort);
+    const key = `${page.page} ${page.pageSize} ${queryKey}`;
     let text = this.pageTexts.get(key) as JsonText<T> | undefined; // every page here was made by the list's render
     if (text === undefined) {
-      text = render(this.queryNormalized(normalized, grants, sort, page));
-      this.pageTexts.set(key, text, text.byteLength + 64);
+      // A page is kept from the second request of its filter on: a filter asked once (a search as it is typed) would
+      // only push out pages that are asked again, and leave ~12 kB of garbage each.
+      const askedBefore = unfiltered || this.answers.has(queryKey);
+      text = render(this.queryNormalized(normalized, grants, sort, page, queryKey));
+      if (askedBefore) this.pageTexts.set(key, text, text.byteLength + 64);
     }
     return text;
   }
@@ -446,6 +451,7 @@ export class PodIndex {
     grants: string,
     sort: PodSort,
     page: PageRequest,
+    key: string,
   ): PodQueryResult {
     this.flushOrders();
     const order = this.orders[sort.by];
@@ -455,7 +461,6 @@ export class PodIndex {
       return { items: order.slice(sort.order, start, pageSize).map((slot) => this.item(slot)), total: this.size };
     }
     this.dropStaleAnswers();
-    const key = `${sort.by} ${sort.order} ${filterKey(normalized, grants)}`;
     let answer = this.answers.get(key);
     let changed = false;
     if (!answer) {
@@ -1424,6 +1429,11 @@ function isUnfiltered(filter: NormalizedPodFilter, grants: string): boolean {
     filter.fieldSelector === undefined &&
     grants === ''
   );
+}
+
+/** A query's filter and sort in canonical text: the key of its kept answer. */
+function answerKey(filter: NormalizedPodFilter, grants: string, sort: PodSort): string {
+  return `${sort.by} ${sort.order} ${isUnfiltered(filter, grants) ? '' : filterKey(filter, grants)}`;
 }
 
 /** The filter in canonical text: equal for filters that select the same pods from the same index state. */
