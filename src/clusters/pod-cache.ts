@@ -4,6 +4,7 @@ import type { KubePod } from '../common/kube/kube-objects.js';
 import { Backoff, realDelay, type Delay } from '../common/timing/backoff.js';
 import { TimeSlice } from '../common/timing/time-slice.js';
 import { WatchExpiredError, type KubeApi, type PodWatchEvent } from './kube/kube-api.js';
+import { TextPod } from './text-pod.js';
 
 export type PodChangeType = 'added' | 'modified' | 'deleted';
 
@@ -38,12 +39,12 @@ const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration']
 /**
  * One cluster's pods, kept current by LIST then WATCH (with bookmarks), as client-go's reflector does: a 410 Gone
  * re-lists at once, any other failure retries with capped, jittered back-off, resuming from the last
- * resourceVersion seen. Objects are kept trimmed (no managedFields). `synced` is true while the cache is known to
+ * resourceVersion seen. Pods are kept trimmed (no managedFields), each as its JSON text (`TextPod`). `synced` is true while the cache is known to
  * follow the API server (listed and watching); readers go to the API server when it is false.
  */
 export class PodCache {
   private readonly logger = new Logger(PodCache.name);
-  private readonly pods = new Map<string, KubePod>();
+  private readonly pods = new Map<string, TextPod>();
   private readonly listeners = new Set<PodChangeListener>();
   private readonly syncWaiters = new Set<() => void>();
   private readonly stopping = new AbortController();
@@ -96,11 +97,11 @@ export class PodCache {
     await this.running;
   }
 
-  get(namespace: string, name: string): KubePod | undefined {
+  get(namespace: string, name: string): TextPod | undefined {
     return this.pods.get(keyOf(namespace, name));
   }
 
-  values(): IterableIterator<KubePod> {
+  values(): IterableIterator<TextPod> {
     return this.pods.values();
   }
 
@@ -199,13 +200,12 @@ export class PodCache {
         if (signal.aborted) return;
       }
     }
-    for (const [key, pod] of listed) {
+    for (const [key, listedPod] of listed) {
+      listed.delete(key); // the listed objects go as they are taken in, not all at the end
       const previous = this.pods.get(key);
-      if (
-        previous === undefined ||
-        previous.metadata.resourceVersion !== pod.metadata.resourceVersion ||
-        previous.metadata.uid !== pod.metadata.uid
-      ) {
+      if (previous === undefined || previous.identity !== TextPod.identityOf(listedPod)) {
+        // Made into text here, not as the pages arrive: its listeners read it next, from the object it was made of.
+        const pod = TextPod.of(listedPod);
         this.pods.set(key, pod);
         this.emit({ type: previous ? 'modified' : 'added', pod, previous, resourceVersion: version });
       }
@@ -246,7 +246,7 @@ export class PodCache {
       this.record({ type: 'deleted', pod: previous, previous, resourceVersion: version });
       return;
     }
-    const pod = trim(object);
+    const pod = TextPod.of(trim(object));
     this.pods.set(key, pod);
     this.record({ type: previous ? 'modified' : 'added', pod, previous, resourceVersion: version });
   }

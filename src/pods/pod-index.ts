@@ -260,6 +260,8 @@ export class PodIndex {
   private slotCount = 0;
   private readonly pods: (KubePod | undefined)[] = [];
   private readonly names: string[] = [];
+  /** By slot, `status.podIP` (for field selectors: the pods are read only to render them). */
+  private readonly podIPOf: string[] = [];
   /** By slot, what `rendered` made of the pod's current version. */
   private readonly renderings: (string | undefined)[] = [];
   private live = new Uint8Array(0);
@@ -871,9 +873,9 @@ export class PodIndex {
   }
 
   private matchesPerPodFields(selector: FieldSelector, slot: number): boolean {
-    const pod = this.pods[slot]!;
     const name = this.names[slot];
-    return selector.matches((field) => (field === 'metadata.name' ? name : podFieldValue(pod, field)));
+    const podIP = this.podIPOf[slot];
+    return selector.matches((field) => (field === 'metadata.name' ? name : podIP)); // the only per-pod fields
   }
 
   /**
@@ -1201,6 +1203,7 @@ export class PodIndex {
     this.pods[slot] = pod;
     this.renderings[slot] = undefined;
     this.names[slot] = name;
+    this.podIPOf[slot] = podFieldValue(pod, 'status.podIP');
     const listed = this.live[slot] === 1;
     this.live[slot] = 1;
     const previous = listed ? this.idsOf(slot) : undefined;
@@ -1244,6 +1247,7 @@ export class PodIndex {
     this.pods[slot] = undefined;
     this.renderings[slot] = undefined;
     this.names[slot] = '';
+    this.podIPOf[slot] = '';
     this.nameGrams.delete(slot);
     this.podIPGrams.delete(slot);
     // Reusable at once, even in a burst: the merge drops dirty slots from the orders by their mark, not by position.

@@ -10,12 +10,13 @@ import type { KubePod } from '../common/kube/kube-objects.js';
 import { validationDetails } from '../common/validation/validation-details.js';
 import { parseMessage, wsErrorMessage } from '../common/ws/ws-message.js';
 import type { PodsConfig } from '../config/pods.config.js';
-import { toPodSummary } from './dto/pod-summary.dto.js';
+import type { PodSummary } from './dto/pod-summary.dto.js';
 import { POD_WATCH_CLIENT_MESSAGES, type PodWatchSubscribeMessage } from './dto/pod-watch.messages.js';
 import { indexPod } from './indexed-pod.js';
 import type { PodIndexes } from './pod-indexes.js';
 import { createPodMatcher, parsePodFilter, toPodSort, type PodFilter } from './pod-query.js';
 import { PodWatchView } from './pod-watch.view.js';
+import { podSummaryJson } from './pod-summary-json.js';
 
 // Past this much unread data, changes wait (coalesced) instead of piling up in the socket.
 const CONGESTED_BYTES = 4 * 1024 * 1024;
@@ -138,7 +139,10 @@ export class PodWatchSession {
       keys: result.items.map((item) => item.key),
       message: {
         type: 'snapshot' as const,
-        items: keysOnly ? [] : result.items.map((item) => toPodSummary(item.pod, item)),
+        // Each item from its JSON kept in the index (shared with list pages): cheaper than reading the pod again.
+        items: keysOnly
+          ? []
+          : result.items.map((item) => JSON.parse(index.rendered(item, podSummaryJson)) as PodSummary),
         resourceVersion,
       },
     };
