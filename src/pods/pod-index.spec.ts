@@ -279,6 +279,26 @@ describe(PodIndex.name, () => {
     expect(renders).toBe(9);
   });
 
+  it('renders each pod when it changes, with the renderer it was given, and answers `rendered` from that', () => {
+    const rendered: string[] = [];
+    const eager = new PodIndex(source, {
+      render: (item) => {
+        rendered.push(item.key);
+        return `<${item.key} ${item.status}>`;
+      },
+    });
+    expect(rendered.sort()).toEqual(['batch/job-1', 'shop/web-0', 'shop/web-1']);
+    const lazy = () => 'rendered on read';
+    const item = () => eager.query({ namespace: 'shop' }, toPodSort('name'), EVERYTHING).items[0];
+    expect(eager.rendered(item(), lazy)).toBe('<shop/web-0 Running>');
+
+    source.put(aPod('web-0').inNamespace('shop').onNode('node-1').crashLooping(2).build());
+    expect(rendered.at(-1)).toBe('shop/web-0');
+    expect(eager.rendered(item(), lazy)).toBe('<shop/web-0 CrashLoopBackOff>');
+    expect(rendered).toHaveLength(4);
+    eager.dispose();
+  });
+
   it('refuses a page request outside integers ≥ 1', () => {
     expect(() => index.query({}, toPodSort(), { page: 0, pageSize: 20 })).toThrow(RangeError);
   });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
 import { PodIndex } from './pod-index.js';
+import { podSummaryJson } from './pod-summary-json.js';
 
 /**
  * One pod index per cluster connection, over its watch-fed cache; built on first use and disposed with the
@@ -19,7 +20,7 @@ export class PodIndexes {
   for(connection: ClusterConnection): PodIndex {
     let index = this.indexes.get(connection);
     if (!index) {
-      const created = new PodIndex(connection.pods);
+      const created = new PodIndex(connection.pods, { render: podSummaryJson });
       connection.closed.addEventListener('abort', () => created.dispose(), { once: true });
       this.indexes.set(connection, created);
       index = created;
