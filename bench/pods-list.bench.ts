@@ -15,8 +15,8 @@
  *    line;
  * 2. starts `node dist/main.js` with the Node flags of `npm run start:prod`, `KUBECONFIG=<tmp>`, `PORT=0`,
  *    `DATABASE_URL=sqlite::memory:`, `LOG_LEVEL=log` (`warn` would hide the `service.listening` line that gives the
- *    URL; requests are logged only at `debug`) and `--inspect=127.0.0.1:0`, through which the bench forces a full GC before reading memory, and
- *    profiles;
+ *    URL; requests are logged only at `debug`) and `--inspect=127.0.0.1:0`, through which the bench forces a full
+ *    GC before reading memory, and profiles;
  * 3. times the first synced cache: from the first list request (`--first-query`, default a page with no filter; it
  *    starts the cluster's cache and is itself answered from the API server) until the service answers from its
  *    synced cache. The cache opens its watch right after its LIST has been applied (index built, `synced` set), so

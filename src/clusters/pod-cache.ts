@@ -39,8 +39,9 @@ const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration']
 /**
  * One cluster's pods, kept current by LIST then WATCH (with bookmarks), as client-go's reflector does: a 410 Gone
  * re-lists at once, any other failure retries with capped, jittered back-off, resuming from the last
- * resourceVersion seen. Pods are kept trimmed (no managedFields), each as its JSON text (`TextPod`). `synced` is true while the cache is known to
- * follow the API server (listed and watching); readers go to the API server when it is false.
+ * resourceVersion seen. Pods are kept trimmed (no managedFields), each as its JSON text (`TextPod`). `synced` is
+ * true while the cache is known to follow the API server (listed and watching); readers go to the API server when
+ * it is false.
  */
 export class PodCache {
   private readonly logger = new Logger(PodCache.name);

@@ -12,8 +12,8 @@ export function podSummaryJson(item: IndexedPod): string {
 }
 
 /**
- * A page of pods as the list's `data` (a `Page<PodSummary>` in JSON), each item's JSON taken from `store` when it has it: serializing twenty
- * pods costs more than the rest of answering a page from the index.
+ * A page of pods as the list's `data` (a `Page<PodSummary>` in JSON), each item's JSON taken from `store` when it
+ * has it: serializing twenty pods costs more than the rest of answering a page from the index.
  */
 export function podPageJson(
   items: readonly IndexedPod[],
