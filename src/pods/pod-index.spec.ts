@@ -12,7 +12,7 @@ import { parseLabelSelector } from '../common/kube/label-selector.js';
 import { JsonText } from '../common/envelope/json-text.js';
 import { plainIndexedPod } from './indexed-pod.js';
 import { PodIndex } from './pod-index.js';
-import { podPageJson } from './pod-summary-json.js';
+import { podPageJson, podSummaryJson } from './pod-summary-json.js';
 import {
   facetPodArray,
   POD_SORT_KEYS,
@@ -288,15 +288,22 @@ describe(PodIndex.name, () => {
       },
     });
     expect(rendered.sort()).toEqual(['batch/job-1', 'shop/web-0', 'shop/web-1']);
-    const lazy = () => 'rendered on read';
     const item = () => eager.query({ namespace: 'shop' }, toPodSort('name'), EVERYTHING).items[0];
-    expect(eager.rendered(item(), lazy)).toBe('<shop/web-0 Running>');
+    expect(eager.rendered(item())).toBe('<shop/web-0 Running>');
+    expect(rendered).toHaveLength(3);
 
     source.put(aPod('web-0').inNamespace('shop').onNode('node-1').crashLooping(2).build());
     expect(rendered.at(-1)).toBe('shop/web-0');
-    expect(eager.rendered(item(), lazy)).toBe('<shop/web-0 CrashLoopBackOff>');
+    expect(eager.rendered(item())).toBe('<shop/web-0 CrashLoopBackOff>');
     expect(rendered).toHaveLength(4);
     eager.dispose();
+  });
+
+  it('refuses to render without a renderer', () => {
+    const plain = new PodIndex(source);
+    const [item] = plain.query({}, toPodSort('name'), EVERYTHING).items;
+    expect(() => plain.rendered(item)).toThrow(/no PodIndexOptions.render/);
+    plain.dispose();
   });
 
   it('refuses a page request outside integers ≥ 1', () => {
@@ -485,10 +492,11 @@ describe.each([
     const source = new TestSource();
     const initial = names > 12 ? 1500 : 150;
     for (let i = 0; i < initial; i++) source.put(randomPod(random, pick, names));
+    // Rendering list items as the service's indexes do (PodIndexes), so pages can be held to the array path's JSON.
     const indexes = [
-      new PodIndex(source),
-      new PodIndex(source, { cacheEntries: 2 }),
-      new PodIndex(source, { cacheEntries: 0 }),
+      new PodIndex(source, { render: podSummaryJson }),
+      new PodIndex(source, { cacheEntries: 2, render: podSummaryJson }),
+      new PodIndex(source, { cacheEntries: 0, render: podSummaryJson }),
     ];
     const asked: { filter: PodFilter; sort: PodSort }[] = [];
     let queries = 0;

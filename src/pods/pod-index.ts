@@ -99,8 +99,9 @@ export interface PodIndexOptions {
   /** Roughly the bytes those answers may hold (each). Default 16 MiB. */
   cacheBytes?: number;
   /**
-   * Renders a pod's list item when the pod changes, kept for `rendered`: while the source still has the pod as
-   * objects (a cache holding pods as text would otherwise parse each again, ~25 µs, the first time a page shows it).
+   * Renders a pod's list item, when the pod changes, for `rendered` (its only renderer): while the source still has
+   * the pod as objects (a cache holding pods as text would otherwise parse each again, ~25 µs, the first time a page
+   * shows it). Without it, `rendered` throws.
    */
   render?: (item: IndexedPod) => string;
 }
@@ -491,11 +492,13 @@ export class PodIndex {
   }
 
   /**
-   * `render(item)` for a page item of this index, made once per version of the pod and kept until it changes: the
-   * items of the pages portals poll are the same from one request to the next. An item of an older state, or of
-   * another source, is rendered anew.
+   * The item rendered by the index's renderer (`PodIndexOptions.render`), made once per version of the pod and kept
+   * until it changes: the items of the pages portals poll are the same from one request to the next. An item of an
+   * older state, or of another source, is rendered anew.
    */
-  rendered(item: IndexedPod, render: (item: IndexedPod) => string): string {
+  rendered(item: IndexedPod): string {
+    const { render } = this;
+    if (!render) throw new Error('this pod index renders nothing: it was given no PodIndexOptions.render');
     if (!(item instanceof SlotItem) || this.pods[item.slot] !== item.pod) return render(item);
     return (this.renderings[item.slot] ??= render(item));
   }

@@ -55,13 +55,14 @@ describe('podPageJson', () => {
   it("keeps each item's JSON in the index until the pod changes", () => {
     const web = aPod('web-0').running().build();
     const source = sourceOf([web, aPod('api-0').running().build()]);
-    const index = new PodIndex(source);
-    const page = () => JSON.parse(podPageJson(index.query({}, BY_NAME, EVERYTHING).items, 2, EVERYTHING, index));
     const render = jest.fn(podSummaryJson);
-    const rendered = () => index.query({}, BY_NAME, EVERYTHING).items.map((item) => index.rendered(item, render));
+    const index = new PodIndex(source, { render });
+    const page = () => JSON.parse(podPageJson(index.query({}, BY_NAME, EVERYTHING).items, 2, EVERYTHING, index));
+    const rendered = () => index.query({}, BY_NAME, EVERYTHING).items.map((item) => index.rendered(item));
+    expect(render).toHaveBeenCalledTimes(2); // once per pod, as the index takes it in
     rendered();
     rendered();
-    expect(render).toHaveBeenCalledTimes(2); // once per pod
+    expect(render).toHaveBeenCalledTimes(2);
     const relabelled = { ...web, metadata: { ...web.metadata, labels: { tier: 'web' } } };
     source.modify(relabelled);
     rendered();
@@ -71,11 +72,11 @@ describe('podPageJson', () => {
   });
 
   it('renders an item of another source anew', () => {
-    const index = new PodIndex(sourceOf([]));
     const render = jest.fn(podSummaryJson);
+    const index = new PodIndex(sourceOf([]), { render });
     const item = indexPod(aPod('web-0').running().build());
-    index.rendered(item, render);
-    index.rendered(item, render);
+    index.rendered(item);
+    index.rendered(item);
     expect(render).toHaveBeenCalledTimes(2);
     index.dispose();
   });

@@ -1,9 +1,12 @@
 import { toPodSummary } from './dto/pod-summary.dto.js';
 import type { IndexedPod } from './indexed-pod.js';
 
-/** Where rendered items may be kept between requests: the pod index, per pod version (`PodIndex.rendered`). */
+/**
+ * Where list items are kept rendered between requests, as `podSummaryJson` renders them: the pod index given it as
+ * its renderer, per pod version (`PodIndex.rendered`).
+ */
 export interface RenderingStore {
-  rendered(item: IndexedPod, render: (item: IndexedPod) => string): string;
+  rendered(item: IndexedPod): string;
 }
 
 /** The pod's list item (api.md §3.1) as JSON. */
@@ -24,7 +27,7 @@ export function podPageJson(
   let json = '{"items":[';
   for (let i = 0; i < items.length; i++) {
     if (i > 0) json += ',';
-    json += store ? store.rendered(items[i], podSummaryJson) : podSummaryJson(items[i]);
+    json += store ? store.rendered(items[i]) : podSummaryJson(items[i]);
   }
   json += `],"total":${total},"page":${page.page},"pageSize":${page.pageSize}}`;
   return json;

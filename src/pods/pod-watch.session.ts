@@ -16,7 +16,6 @@ import { indexPod } from './indexed-pod.js';
 import type { PodIndexes } from './pod-indexes.js';
 import { createPodMatcher, parsePodFilter, toPodSort, type PodFilter } from './pod-query.js';
 import { PodWatchView } from './pod-watch.view.js';
-import { podSummaryJson } from './pod-summary-json.js';
 
 // Past this much unread data, changes wait (coalesced) instead of piling up in the socket.
 const CONGESTED_BYTES = 4 * 1024 * 1024;
@@ -140,9 +139,7 @@ export class PodWatchSession {
       message: {
         type: 'snapshot' as const,
         // Each item from its JSON kept in the index (shared with list pages): cheaper than reading the pod again.
-        items: keysOnly
-          ? []
-          : result.items.map((item) => JSON.parse(index.rendered(item, podSummaryJson)) as PodSummary),
+        items: keysOnly ? [] : result.items.map((item) => JSON.parse(index.rendered(item)) as PodSummary),
         resourceVersion,
       },
     };
