@@ -541,8 +541,8 @@ async function waitUntilIdle(target: Target): Promise<void> {
  * the first answers are a little late overflows the listen queue, and a dropped SYN costs a second or more to
  * retransmit, which measures the TCP stack, not the service); latency counts from when it was due, including any
  * wait for a free connection. The client shares the machine's two cores with the service, so it is the leanest we
- * have: undici's `dispatch` takes ~130 µs of CPU per request here where `http.get` took ~200 (a trivial server, 12 kB
- * answers, 2 600 req/s). An overloaded service ends the run early instead of queueing without bound: once a second's
+ * have: undici's `dispatch` took 130–190 µs of CPU per request here where `http.get` took 195–235 (a trivial
+ * server, 12 kB answers, 2 600 req/s). An overloaded service ends the run early instead of queueing without bound: once a second's
  * worth of requests is waiting, nothing more is sent, and the requests not sent, or unanswered 5 s after the last one
  * was due, count as failures (with the time they had waited).
  */
