@@ -6,6 +6,7 @@ import { JsonTextExpressAdapter } from './common/envelope/json-text.adapter.js';
 import { ApiError } from './common/errors/api-error.js';
 import { ApiErrorFilter } from './common/errors/api-error.filter.js';
 import { observeRequests } from './common/http-observer.js';
+import { JSON_BODY_TYPES, requireJsonBodies } from './common/json-bodies.js';
 import { MemoizedValidationPipe } from './common/validation/memoized-validation.pipe.js';
 import { validationDetails } from './common/validation/validation-details.js';
 import { WsPathAdapter } from './common/ws/ws-path.adapter.js';
@@ -36,7 +37,8 @@ export function configureApp(app: INestApplication): INestApplication {
       metrics.observeRequest(observation.method, observation.route, observation.status, observation.seconds),
     ),
   );
-  express.useBodyParser('json', { limit: config.maxBodyBytes });
+  express.use(requireJsonBodies());
+  express.useBodyParser('json', { limit: config.maxBodyBytes, type: JSON_BODY_TYPES });
 
   app.setGlobalPrefix('api', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());

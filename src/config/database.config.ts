@@ -1,5 +1,6 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { IsOptional, IsString, Matches, MinLength } from 'class-validator';
+import { IsString, Matches, MinLength } from 'class-validator';
+import { IsOmittable } from '../common/validation/presence.js';
 import { readEnv } from './read-env.js';
 
 class DatabaseEnv {
@@ -8,7 +9,7 @@ class DatabaseEnv {
   DATABASE_URL: string = 'sqlite:./data/pod-api.db';
 
   /** Any secret of at least 32 characters; the AES-256-GCM key for stored credentials is derived from it (HKDF-SHA256). */
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters' })
   ENCRYPTION_KEY?: string = undefined;

@@ -24,6 +24,7 @@ class HttpEnv {
   @ToInt()
   @IsInt()
   @Min(1024)
+  @Max(104_857_600)
   HTTP_MAX_BODY_BYTES: number = 1_048_576;
 
   /** Protocol-level ping interval on every WebSocket; a peer that misses one is dropped. */

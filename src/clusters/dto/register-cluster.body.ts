@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsOptional, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
+import { IsBoolean, IsString, IsUrl, MaxLength, MinLength } from 'class-validator';
+import { IsNullable, IsOmittable } from '../../common/validation/presence.js';
 
 /** Registers a cluster: either `kubeConfig`, or `apiServer` with `token` (and `caCert` unless the CA is public). */
 export class RegisterClusterBody {
@@ -13,17 +14,23 @@ export class RegisterClusterBody {
   @MaxLength(253)
   name!: string;
 
-  @ApiPropertyOptional({ maxLength: 1024, example: 'EKS, eu-west-1' })
-  @IsOptional()
+  @ApiPropertyOptional({
+    type: String,
+    nullable: true,
+    maxLength: 1024,
+    example: 'EKS, eu-west-1',
+    description: 'Free text; `null` means none (on update: clears it)',
+  })
+  @IsNullable()
   @IsString()
   @MaxLength(1024)
-  description?: string;
+  description?: string | null;
 
   @ApiPropertyOptional({
     description: 'API server URL (https; http only with insecureSkipTlsVerify)',
     example: 'https://10.0.0.1:6443',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsUrl(
     { protocols: ['https', 'http'], require_protocol: true, require_tld: false, require_valid_protocol: true },
     { message: 'apiServer must be an https:// URL' },
@@ -35,20 +42,20 @@ export class RegisterClusterBody {
     description: 'A kubeconfig, raw YAML or base64; its current context is used. Write-only.',
     writeOnly: true,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(1_000_000)
   kubeConfig?: string;
 
   @ApiPropertyOptional({ description: 'Bearer token for apiServer. Write-only.', writeOnly: true })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(1)
   @MaxLength(16_384)
   token?: string;
 
   @ApiPropertyOptional({ description: 'CA certificate(s) of apiServer, PEM or base64. Write-only.', writeOnly: true })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(262_144)
   caCert?: string;
@@ -57,7 +64,7 @@ export class RegisterClusterBody {
     description: 'Do not verify the API server certificate; also the opt-in for a plain-http apiServer',
     default: false,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsBoolean()
   insecureSkipTlsVerify?: boolean;
 }

@@ -6,4 +6,6 @@ import { RegisterClusterBody } from './register-cluster.body.js';
  * kubeconfig; giving `apiServer`/`token`/`caCert` switches it to token access (then `apiServer` and `token` must be
  * known, given now or before).
  */
-export class UpdateClusterBody extends PartialType(RegisterClusterBody) {}
+// `skipNullProperties: false`: a field left out keeps its value, but `null` is validated (and refused) like any other
+// value — with Nest's default, `{"token": null}` would pass and wipe the stored token.
+export class UpdateClusterBody extends PartialType(RegisterClusterBody, { skipNullProperties: false }) {}

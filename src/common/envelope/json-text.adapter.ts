@@ -17,4 +17,16 @@ export class JsonTextExpressAdapter extends ExpressAdapter {
     for (let i = 0; i < parts.length - 1; i++) response.write(parts[i]);
     return response.end(parts.at(-1) ?? '');
   }
+
+  /**
+   * Nest mounts its not-found handler under the global prefix only, so a path outside `/api` (and not one of the
+   * excluded routes) fell through to Express's HTML page. Mounted once more at the root, after every route, it
+   * answers those with the error envelope too.
+   */
+  override setNotFoundHandler(...args: Parameters<ExpressAdapter['setNotFoundHandler']>): unknown {
+    const [handler, prefix] = args;
+    const mounted = super.setNotFoundHandler(...args) as unknown;
+    if (prefix) this.use(handler);
+    return mounted;
+  }
 }

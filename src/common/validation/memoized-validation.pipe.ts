@@ -1,4 +1,5 @@
 import { ValidationPipe, type ArgumentMetadata, type Type, type ValidationPipeOptions } from '@nestjs/common';
+import { assertNoReservedKeys } from './reserved-keys.js';
 
 /**
  * The global ValidationPipe, remembering its answers for path and query parameters. Portals poll the same URLs,
@@ -21,6 +22,13 @@ export class MemoizedValidationPipe extends ValidationPipe {
 
   override transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     const { metatype } = metadata;
+    if (metatype && metadata.type !== 'custom') {
+      try {
+        assertNoReservedKeys(value);
+      } catch (error) {
+        return Promise.reject(toError(error));
+      }
+    }
     if ((metadata.type !== 'query' && metadata.type !== 'param') || !metatype || typeof value !== 'object' || !value) {
       return super.transform(value, metadata) as Promise<unknown>;
     }

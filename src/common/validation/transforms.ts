@@ -6,10 +6,16 @@ import { Transform } from 'class-transformer';
  * it by name ("force must be a boolean value").
  */
 
+/**
+ * A decimal integer string as a number. One beyond JavaScript's safe integers stays a string (so it is refused as not
+ * an integer): `Number('99999999999999999999')` would be a rounded float that passes `@IsInt()`.
+ */
 export function ToInt(): PropertyDecorator {
-  return Transform(({ value }: { value: unknown }) =>
-    typeof value === 'string' && /^[-+]?\d+$/.test(value.trim()) ? Number(value) : value,
-  );
+  return Transform(({ value }: { value: unknown }) => {
+    if (typeof value !== 'string' || !/^[-+]?\d+$/.test(value.trim())) return value;
+    const number = Number(value);
+    return Number.isSafeInteger(number) ? number : value;
+  });
 }
 
 export function ToBoolean(): PropertyDecorator {

@@ -2,6 +2,7 @@ import { plainToInstance } from 'class-transformer';
 import { IsString, validateSync } from 'class-validator';
 import type { RawData } from 'ws';
 import { ApiError, type ErrorReason } from '../errors/api-error.js';
+import { assertNoReservedKeys } from '../validation/reserved-keys.js';
 import { validationDetails } from '../validation/validation-details.js';
 
 /** `{"type":"error", ...}` as every WebSocket channel of the contract sends it. */
@@ -56,6 +57,7 @@ export function parseMessage<C extends MessageClasses>(classes: C, raw: RawData 
       `unknown message type${typeof type === 'string' ? ` "${type.slice(0, 64)}"` : ''}; expected one of: ${known.join(', ')}`,
     );
   }
+  assertNoReservedKeys(plain);
   const message = plainToInstance(classes[type], plain);
   const errors = validateSync(message, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
   if (errors.length > 0) throw ApiError.validation(validationDetails(errors));

@@ -1,13 +1,14 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsBoolean, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min } from 'class-validator';
 import { ToBoolean, ToInt } from '../../common/validation/transforms.js';
+import { IsOmittable } from '../../common/validation/presence.js';
 
 export class DeletePodQuery {
   @ApiPropertyOptional({
     description: 'Delete immediately (grace period 0), as `kubectl delete --force --grace-period=0`',
     default: false,
   })
-  @IsOptional()
+  @IsOmittable()
   @ToBoolean()
   @IsBoolean()
   force?: boolean;
@@ -18,7 +19,7 @@ export class DeletePodQuery {
     maximum: 86_400,
     type: 'integer',
   })
-  @IsOptional()
+  @IsOmittable()
   @ToInt()
   @IsInt()
   @Min(0)

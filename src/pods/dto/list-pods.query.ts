@@ -1,13 +1,14 @@
 import { ApiPropertyOptional, IntersectionType } from '@nestjs/swagger';
-import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsIn, IsString, MaxLength } from 'class-validator';
 import { PageQuery } from '../../common/pagination/page-query.js';
 import { IsDnsLabel, IsDnsSubdomain } from '../../common/validation/kube-names.js';
 import { POD_SORT_KEYS, SORT_ORDERS, type PodSortKey, type SortOrder } from '../pod-query.js';
+import { IsOmittable } from '../../common/validation/presence.js';
 
 /** The filters of a pod list (api.md §3.1), shared by the list, the facets and the live watch. */
 export class PodFilterQuery {
   @ApiPropertyOptional({ description: 'Only this namespace; all namespaces when absent', example: 'default' })
-  @IsOptional()
+  @IsOmittable()
   @IsDnsLabel()
   namespace?: string;
 
@@ -15,13 +16,13 @@ export class PodFilterQuery {
     description: 'Display status as kubectl prints it, case-insensitive; a comma list matches any',
     example: 'Running,Pending',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(1024)
   status?: string;
 
   @ApiPropertyOptional({ description: 'Exact node name', example: 'node-1' })
-  @IsOptional()
+  @IsOmittable()
   @IsDnsSubdomain()
   nodeName?: string;
 
@@ -29,13 +30,13 @@ export class PodFilterQuery {
     description: 'Case-insensitive substring of name, namespace, nodeName, podIP, hostIP or a container image',
     maxLength: 253,
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(253)
   search?: string;
 
   @ApiPropertyOptional({ description: 'Kubernetes label selector', example: 'app=nginx,tier in (web,api),!canary' })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(4096)
   labelSelector?: string;
@@ -45,7 +46,7 @@ export class PodFilterQuery {
       'Kubernetes field selector over metadata.name, metadata.namespace, spec.nodeName, spec.restartPolicy, spec.schedulerName, spec.serviceAccountName, spec.hostNetwork, status.phase, status.podIP, status.nominatedNodeName (=, ==, !=)',
     example: 'status.phase=Running,spec.nodeName!=node-2',
   })
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(4096)
   fieldSelector?: string;
@@ -53,12 +54,12 @@ export class PodFilterQuery {
 
 export class ListPodsQuery extends IntersectionType(PageQuery, PodFilterQuery) {
   @ApiPropertyOptional({ enum: POD_SORT_KEYS, default: 'createdAt' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(POD_SORT_KEYS)
   sortBy: PodSortKey = 'createdAt';
 
   @ApiPropertyOptional({ enum: SORT_ORDERS, description: 'Default `desc` for createdAt, `asc` otherwise' })
-  @IsOptional()
+  @IsOmittable()
   @IsIn(SORT_ORDERS)
   sortOrder?: SortOrder;
 }
