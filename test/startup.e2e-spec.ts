@@ -1,3 +1,4 @@
+import WebSocket from 'ws';
 import { runServiceToExit, startService, type ServiceProcess } from './helpers/service-process.js';
 
 describe('service process (e2e)', () => {
@@ -23,6 +24,28 @@ describe('service process (e2e)', () => {
     const code = await service.stop('SIGTERM');
     service = undefined;
     expect(code).toBe(0);
+  });
+
+  it("logs a client's oversize WebSocket frame as one line without a stack", async () => {
+    service = await startService({ SANDBOX: 'off' });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const socket = new WebSocket(`${service.url.replace('http', 'ws')}/ws/clusters/nowhere/pods/watch`);
+      await new Promise<void>((resolve) => socket.once('open', () => resolve()));
+      const closed = new Promise<number>((resolve) => socket.once('close', (code) => resolve(code)));
+      socket.send('x'.repeat(2 * 1024 * 1024));
+      await expect(closed).resolves.toBe(1009); // Message Too Big
+    }
+    const isFrameError = (record: { message?: unknown }) =>
+      (record.message as { event?: string })?.event === 'ws.client.error';
+    await service.waitForLine(isFrameError);
+    const lines = service
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line) as { message?: unknown; level?: string });
+    expect(lines.filter(isFrameError)).toHaveLength(3);
+    expect(lines.find(isFrameError)).toMatchObject({ level: 'warn', message: { detail: 'Max payload size exceeded' } });
+    expect(service.output()).not.toMatch(/"stack"|\n\s+at /);
   });
 
   it('refuses to start with a wrong setting, naming it but not its value', async () => {

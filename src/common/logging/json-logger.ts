@@ -21,7 +21,11 @@ const REDACTED_KEYS = [
   'secret',
 ];
 
-/** Nest's JSON console logger, plus the current request id on every line and credential redaction. */
+/**
+ * Nest's JSON console logger, plus the current request id on every line and credential redaction. Stack traces are
+ * written only at the `debug` level: a line per failure is what operators read, a stack in every line is noise that
+ * any client able to provoke an error could multiply (and it names files and libraries).
+ */
 export class JsonLogger extends ConsoleLogger {
   constructor(logLevels: LogLevel[]) {
     super({ json: true, logLevels, redact: { paths: REDACTED_KEYS, censor: '[redacted]' } });
@@ -32,7 +36,26 @@ export class JsonLogger extends ConsoleLogger {
     options: Parameters<ConsoleLogger['getJsonLogObject']>[1],
   ): ReturnType<ConsoleLogger['getJsonLogObject']> {
     const record = super.getJsonLogObject(message, options);
+    if (!this.isLevelEnabled('debug')) withoutStacks(record);
     const requestId = currentRequestId();
     return requestId ? { ...record, requestId } : record;
   }
+}
+
+/** Removes the record's stack and its serialized error's (with their causes'); the record is the logger's own copy. */
+function withoutStacks(record: Record<string, unknown>): void {
+  delete record.stack;
+  if (typeof record.error === 'object' && record.error !== null) withoutErrorStacks(record.error);
+}
+
+interface SerializedError {
+  stack?: unknown;
+  cause?: unknown;
+  errors?: unknown;
+}
+
+function withoutErrorStacks(error: SerializedError): void {
+  delete error.stack;
+  const nested = [error.cause, ...(Array.isArray(error.errors) ? (error.errors as unknown[]) : [])];
+  for (const inner of nested) if (typeof inner === 'object' && inner !== null) withoutErrorStacks(inner);
 }

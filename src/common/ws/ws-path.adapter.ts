@@ -96,6 +96,26 @@ export class WsPathAdapter extends WsAdapter {
     return server;
   }
 
+  /**
+   * A socket's own errors come from its peer (a frame over the size limit, a broken frame): `ws` closes that socket
+   * (1009, 1002), and one line says so, without a stack. Nest's default logs each as an error with its stack, which
+   * any client could repeat at will.
+   */
+  override bindErrorHandler(server: WebSocketServer): WebSocketServer {
+    server.on('connection', (socket: WebSocket, request?: Partial<UpgradedRequest>) =>
+      socket.on('error', (error: Error & { code?: string }) =>
+        this.routeLogger.warn({
+          event: 'ws.client.error',
+          requestId: request?.requestId,
+          code: error.code,
+          detail: error.message,
+        }),
+      ),
+    );
+    server.on('error', (error: Error) => this.routeLogger.error({ event: 'ws.server.error', detail: error.message }));
+    return server;
+  }
+
   override async dispose(): Promise<void> {
     for (const timer of this.heartbeats) clearInterval(timer);
     this.heartbeats.clear();
