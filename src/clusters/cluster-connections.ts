@@ -40,6 +40,8 @@ export class ClusterConnections implements OnModuleDestroy {
       clusterId: entry.id,
       requestTimeoutMs: this.settings.requestTimeoutMs,
       connectTimeoutMs: this.settings.connectTimeoutMs,
+      maxResponseBytes: this.settings.maxResponseBytes,
+      maxWatchLineBytes: this.settings.maxWatchLineBytes,
     });
     const connection = new ClusterConnection(entry, api, {
       healthTtlMs: this.settings.healthTtlMs,

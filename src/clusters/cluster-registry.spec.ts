@@ -52,6 +52,8 @@ function settings(overrides: Partial<KubeSettings>): KubeSettings {
     requestTimeoutMs: 1000,
     connectTimeoutMs: 1000,
     unreachableHoldMs: 1000,
+    maxResponseBytes: 1 << 20,
+    maxWatchLineBytes: 1 << 20,
     testTimeoutMs: 1000,
     healthTtlMs: 1000,
     sandbox: 'auto',

@@ -29,7 +29,14 @@ import {
   type PodWatchEvent,
 } from './kube-api.js';
 import { KubeApiFactory, type KubeApiSettings } from './kube-api.factory.js';
-import { jsonLines, readBody, sendKubeRequest } from './kube-http.js';
+import {
+  formatBytes,
+  jsonLines,
+  readBody,
+  readBodyPrefix,
+  ResponseTooLargeError,
+  sendKubeRequest,
+} from './kube-http.js';
 import { loadKubeconfig } from './kubeconfig.js';
 
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -90,7 +97,7 @@ export class ClientNodeKubeApi implements KubeApi {
       { kind: 'pod', namespace, name },
       { body, signal },
     );
-    await readBody(response, ERROR_BODY_LIMIT);
+    await readBodyPrefix(response, ERROR_BODY_LIMIT);
   }
 
   async watchPods(
@@ -104,15 +111,24 @@ export class ClientNodeKubeApi implements KubeApi {
     const query = { watch: 1, allowWatchBookmarks: true, resourceVersion, timeoutSeconds };
     const response = await this.send('GET', 'api/v1/pods', query, { kind: 'pods' }, { signal, watch: true });
     onOpen?.();
+    const lines = jsonLines(response, {
+      maxLineBytes: this.settings.maxWatchLineBytes,
+      onUnparsable: (line) => this.reportUnparsable(line),
+    });
     try {
-      for await (const value of jsonLines(response, (line) => this.reportUnparsable(line))) {
+      for await (const value of lines) {
         const event = value as PodWatchEvent;
         if (event?.type === 'ERROR') throw watchError(event.object as KubeStatus);
         if (event?.type && event.object) onEvent(event);
       }
     } catch (error) {
-      if (signal.aborted || error instanceof WatchExpiredError || error instanceof ApiError) throw error;
+      if (signal.aborted) throw error;
+      if (error instanceof WatchExpiredError) throw error;
+      if (error instanceof ApiError) throw error;
+      if (error instanceof ResponseTooLargeError) throw this.tooLarge('a watch event', error);
       throw apiErrorFromTransportFailure(error, { clusterId: this.settings.clusterId });
+    } finally {
+      response.destroy(); // ends the request when the watch stops early (an ERROR event, an event over the cap)
     }
   }
 
@@ -150,7 +166,7 @@ export class ClientNodeKubeApi implements KubeApi {
   ): Promise<T> {
     const response = await this.send('GET', path, query, target, { signal });
     try {
-      return JSON.parse(await readBody(response)) as T;
+      return JSON.parse(await readBody(response, this.settings.maxResponseBytes)) as T;
     } catch (error) {
       if (error instanceof SyntaxError)
         throw new ApiError(
@@ -158,6 +174,7 @@ export class ClientNodeKubeApi implements KubeApi {
           'ClusterUnreachable',
           `cluster "${this.settings.clusterId}" answered with a body that is not JSON`,
         );
+      if (error instanceof ResponseTooLargeError) throw this.tooLarge('an answer', error);
       throw apiErrorFromTransportFailure(error, { clusterId: this.settings.clusterId });
     }
   }
@@ -203,7 +220,7 @@ export class ClientNodeKubeApi implements KubeApi {
     }
     const status = response.statusCode ?? 0;
     if (status >= 200 && status < 300) return response;
-    const text = await readBody(response, ERROR_BODY_LIMIT).catch(() => '');
+    const text = await readBodyPrefix(response, ERROR_BODY_LIMIT).catch(() => '');
     const kubeStatus = parseKubeStatus(text) ?? { kind: 'Status', code: status };
     if (watch && status === 410) throw new WatchExpiredError(kubeStatus.message);
     throw apiErrorFromStatus(kubeStatus, fullTarget);
@@ -214,6 +231,14 @@ export class ClientNodeKubeApi implements KubeApi {
     for (const [key, value] of Object.entries(query))
       if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
     return url;
+  }
+
+  private tooLarge(what: string, error: ResponseTooLargeError): ApiError {
+    return new ApiError(
+      502,
+      'ClusterUnreachable',
+      `cluster "${this.settings.clusterId}" sent ${what} larger than ${formatBytes(error.limitBytes)}`,
+    );
   }
 
   private reportUnparsable(line: string): void {

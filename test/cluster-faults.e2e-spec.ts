@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication, LoggerService } from '@nestjs/common';
+import request from 'supertest';
+import { SandboxServer } from '../src/sandbox/sandbox-server.js';
+import { baseUrl, createTestApp } from './helpers/create-test-app.js';
+import { eventually } from './helpers/eventually.js';
+import { HostileApiServer } from './helpers/hostile-api-server.js';
+
+jest.setTimeout(60_000);
+
+const MIB = 1024 * 1024;
+
+/** Every line the application logs. */
+class CapturingLogger implements LoggerService {
+  readonly lines: { level: string; message: unknown; requestId?: string }[] = [];
+
+  log(message: unknown): void {
+    this.record('log', message);
+  }
+  warn(message: unknown): void {
+    this.record('warn', message);
+  }
+  error(message: unknown): void {
+    this.record('error', message);
+  }
+  debug(message: unknown): void {
+    this.record('debug', message);
+  }
+  verbose(message: unknown): void {
+    this.record('verbose', message);
+  }
+  fatal(message: unknown): void {
+    this.record('fatal', message);
+  }
+
+  events(name: string): { level: string; message: Record<string, unknown>; requestId?: string }[] {
+    return this.lines.filter(
+      (line): line is { level: string; message: Record<string, unknown>; requestId?: string } =>
+        typeof line.message === 'object' && (line.message as { event?: unknown } | null)?.event === name,
+    );
+  }
+
+  private record(level: string, message: unknown): void {
+    this.lines.push({ level, message });
+  }
+}
+
+/** Heap and buffers of this process, where the application built by createTestApp runs. */
+function memoryInUse(): number {
+  const { heapUsed, arrayBuffers } = process.memoryUsage();
+  return heapUsed + arrayBuffers;
+}
+
+describe('cluster faults (e2e)', () => {
+  let dir: string;
+
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pod-api-cluster-faults-'));
+  });
+  afterAll(() => {
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('a hostile API server next to a sound one', () => {
+    const cap = 4 * MIB;
+    // What the kernel's socket buffers on loopback may hold beyond what the service read.
+    const socketSlack = 16 * MIB;
+    let sandbox: SandboxServer;
+    let hostile: HostileApiServer;
+    let logger: CapturingLogger;
+    let app: INestApplication;
+    let url: string;
+
+    beforeAll(async () => {
+      [sandbox, hostile] = await Promise.all([SandboxServer.start({ seed: 'demo' }), HostileApiServer.start()]);
+      writeFileSync(join(dir, 'sandbox.yaml'), sandbox.kubeconfig({ contextName: 'sound' }));
+      writeFileSync(join(dir, 'hostile.yaml'), hostile.kubeconfig('hostile'));
+      logger = new CapturingLogger();
+      app = await createTestApp({
+        env: {
+          KUBECONFIG: ['sandbox', 'hostile'].map((name) => join(dir, `${name}.yaml`)).join(':'),
+          KUBE_MAX_RESPONSE_BYTES: String(cap),
+          KUBE_MAX_WATCH_LINE_BYTES: String(cap),
+          KUBE_REQUEST_TIMEOUT_SECONDS: '10',
+        },
+        logger,
+      });
+      url = baseUrl(app);
+    });
+    afterAll(async () => {
+      await app?.close();
+      await Promise.all([sandbox?.stop(), hostile?.stop()]);
+    });
+
+    it('answers 502 at once for a pod whose body never ends, having read no more than the cap', async () => {
+      const before = memoryInUse();
+      const started = performance.now();
+      const response = await request(url).get('/api/clusters/hostile/namespaces/default/pods/endless');
+      expect(response.status).toBe(502);
+      expect(response.body).toMatchObject({
+        code: 502,
+        reason: 'ClusterUnreachable',
+        message: 'cluster "hostile" sent an answer larger than 4 MiB',
+        data: null,
+      });
+      expect(performance.now() - started).toBeLessThan(5000);
+      expect(memoryInUse() - before).toBeLessThan(64 * MIB);
+      await eventually(() => expect(hostile.podGets.at(-1)?.closed).toBe(true));
+      expect(hostile.podGets.at(-1)!.bytes).toBeLessThan(cap + socketSlack);
+      await request(url).get('/api/clusters/hostile/namespaces/default/pods/calm').expect(200);
+    });
+
+    it('fails a watch whose line never ends at the cap, and keeps /healthz and the other cluster answering', async () => {
+      await request(url).get('/api/clusters/hostile/pods').expect(200); // starts the cache: LIST, then the watch
+      const baseline = memoryInUse();
+      let peak = baseline;
+      let slowestMs = 0;
+      await eventually(
+        async () => {
+          const started = performance.now();
+          await request(url).get('/healthz').expect(200);
+          await request(url).get('/api/clusters/sound/pods?pageSize=5').expect(200);
+          slowestMs = Math.max(slowestMs, performance.now() - started);
+          peak = Math.max(peak, memoryInUse());
+          expect(hostile.watches.filter((watch) => watch.closed).length).toBeGreaterThanOrEqual(2);
+        },
+        { timeoutMs: 20_000 },
+      );
+      for (const watch of hostile.watches.filter((each) => each.closed))
+        expect(watch.bytes).toBeLessThan(cap + socketSlack);
+      expect(peak - baseline).toBeLessThan(64 * MIB);
+      expect(slowestMs).toBeLessThan(2000);
+      expect(logger.events('pods.cache.retry').map((line) => line.message)).toContainEqual(
+        expect.objectContaining({
+          clusterId: 'hostile',
+          reason: 'cluster "hostile" sent a watch event larger than 4 MiB',
+        }),
+      );
+    });
+  });
+});
