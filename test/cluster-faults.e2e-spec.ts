@@ -47,6 +47,20 @@ class CapturingLogger implements LoggerService {
   }
 }
 
+/** Sorted `namespace/name` of every pod the service lists for a cluster. */
+async function listedPods(url: string, clusterId: string): Promise<string[]> {
+  const response = await request(url).get(`/api/clusters/${clusterId}/pods?pageSize=500`).expect(200);
+  const items = response.body.data.items as { namespace: string; name: string }[];
+  return items.map((pod) => `${pod.namespace}/${pod.name}`).sort();
+}
+
+function podsOf(sandbox: SandboxServer): string[] {
+  return sandbox.cluster
+    .list('pods')
+    .map((pod) => `${pod.metadata.namespace}/${pod.metadata.name}`)
+    .sort();
+}
+
 /** Heap and buffers of this process, where the application built by createTestApp runs. */
 function memoryInUse(): number {
   const { heapUsed, arrayBuffers } = process.memoryUsage();
@@ -61,6 +75,36 @@ describe('cluster faults (e2e)', () => {
   });
   afterAll(() => {
     rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('an API server that comes back with its state reset', () => {
+    const token = 'the-same-token-before-and-after';
+    let first: SandboxServer;
+    let second: SandboxServer | undefined;
+    let app: INestApplication;
+    let url: string;
+
+    beforeAll(async () => {
+      first = await SandboxServer.start({ pods: 120, token });
+      writeFileSync(join(dir, 'restarting.yaml'), first.kubeconfig({ contextName: 'restarting' }));
+      app = await createTestApp({ env: { KUBECONFIG: join(dir, 'restarting.yaml') } });
+      url = baseUrl(app);
+    });
+    afterAll(async () => {
+      await app?.close();
+      await Promise.all([first?.stop(), second?.stop()]);
+    });
+
+    it("lists the new cluster's pods, not the ones it had before", async () => {
+      await eventually(async () => expect(await listedPods(url, 'restarting')).toEqual(podsOf(first)));
+      await first.stop();
+      second = await SandboxServer.start({ port: Number(new URL(first.url).port), token, seed: 'demo' });
+      const restarted = second;
+      expect(podsOf(restarted).length).toBeLessThan(120);
+      // Once the cache watches the new server it answers from itself again (meanwhile, reads go to the server).
+      await eventually(() => expect(restarted.stats().watches).toBe(1), { timeoutMs: 20_000 });
+      await eventually(async () => expect(await listedPods(url, 'restarting')).toEqual(podsOf(restarted)));
+    });
   });
 
   describe('a hostile API server next to a sound one', () => {

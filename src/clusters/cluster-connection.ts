@@ -22,6 +22,8 @@ export interface ClusterConnectionSettings {
   healthTtlMs: number;
   /** After a transport failure, fail this cluster's requests at once for this long. */
   unreachableHoldMs: number;
+  /** The pod cache takes a watch that delivers nothing for this long for dead. */
+  watchIdleTimeoutMs: number;
   now?: () => number;
 }
 
@@ -69,8 +71,12 @@ export class ClusterConnection {
   /** The watch-fed pod cache, started on first use. */
   get pods(): PodCache {
     if (!this.podCache) {
-      this.podCache = new PodCache(this.api, { clusterId: this.id });
-      this.podCache.start();
+      const cache = new PodCache(this.api, {
+        clusterId: this.id,
+        watchIdleTimeoutMs: this.settings.watchIdleTimeoutMs,
+      });
+      cache.start();
+      this.podCache = cache;
     }
     return this.podCache;
   }

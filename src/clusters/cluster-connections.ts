@@ -46,6 +46,7 @@ export class ClusterConnections implements OnModuleDestroy {
     const connection = new ClusterConnection(entry, api, {
       healthTtlMs: this.settings.healthTtlMs,
       unreachableHoldMs: this.settings.unreachableHoldMs,
+      watchIdleTimeoutMs: this.settings.watchIdleTimeoutMs,
     });
     this.connections.set(entry.id, connection);
     return connection;

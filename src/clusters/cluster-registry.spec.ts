@@ -54,6 +54,7 @@ function settings(overrides: Partial<KubeSettings>): KubeSettings {
     unreachableHoldMs: 1000,
     maxResponseBytes: 1 << 20,
     maxWatchLineBytes: 1 << 20,
+    watchIdleTimeoutMs: 1000,
     testTimeoutMs: 1000,
     healthTtlMs: 1000,
     sandbox: 'auto',

@@ -55,6 +55,17 @@ class KubeEnv {
   @Max(512 * 1024 * 1024)
   KUBE_MAX_WATCH_LINE_BYTES: number = 16 * 1024 * 1024;
 
+  /**
+   * A watch that delivers nothing, not even a bookmark, for this long is taken for a dead connection: it is closed,
+   * and the cache checks its resourceVersion with the API server before it watches again. An API server sends each
+   * watch a bookmark about once a minute; two and a half minutes let one bookmark be lost without a false alarm.
+   */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  KUBE_WATCH_IDLE_TIMEOUT_SECONDS: number = 150;
+
   /** Upper bound of `POST /api/clusters/:id/test`. */
   @ToInt()
   @IsInt()
@@ -92,6 +103,7 @@ export const kubeConfig = registerAs('kube', () => {
     unreachableHoldMs: env.KUBE_UNREACHABLE_HOLD_SECONDS * 1000,
     maxResponseBytes: env.KUBE_MAX_RESPONSE_BYTES,
     maxWatchLineBytes: env.KUBE_MAX_WATCH_LINE_BYTES,
+    watchIdleTimeoutMs: env.KUBE_WATCH_IDLE_TIMEOUT_SECONDS * 1000,
     testTimeoutMs: env.CLUSTER_TEST_TIMEOUT_SECONDS * 1000,
     healthTtlMs: env.CLUSTER_HEALTH_TTL_SECONDS * 1000,
     sandbox: env.SANDBOX,

@@ -19,6 +19,7 @@ import type {
 } from '../../common/kube/kube-objects.js';
 import type { ClusterAccess } from './cluster-access.js';
 import {
+  ResourceVersionTooLargeError,
   WatchExpiredError,
   type ClusterVersion,
   type DeleteOptions,
@@ -123,7 +124,7 @@ export class ClientNodeKubeApi implements KubeApi {
       }
     } catch (error) {
       if (signal.aborted) throw error;
-      if (error instanceof WatchExpiredError) throw error;
+      if (error instanceof WatchExpiredError || error instanceof ResourceVersionTooLargeError) throw error;
       if (error instanceof ApiError) throw error;
       if (error instanceof ResponseTooLargeError) throw this.tooLarge('a watch event', error);
       throw apiErrorFromTransportFailure(error, { clusterId: this.settings.clusterId });
@@ -223,6 +224,8 @@ export class ClientNodeKubeApi implements KubeApi {
     const text = await readBodyPrefix(response, ERROR_BODY_LIMIT).catch(() => '');
     const kubeStatus = parseKubeStatus(text) ?? { kind: 'Status', code: status };
     if (watch && status === 410) throw new WatchExpiredError(kubeStatus.message);
+    if (query.resourceVersion && isTooLargeResourceVersion(kubeStatus))
+      throw new ResourceVersionTooLargeError(kubeStatus.message);
     throw apiErrorFromStatus(kubeStatus, fullTarget);
   }
 
@@ -257,6 +260,7 @@ function listQuery(options: ListOptions): Query {
     limit: options.limit,
     continue: options.continueToken,
     resourceVersion: options.resourceVersion,
+    resourceVersionMatch: options.resourceVersionMatch,
   };
 }
 
@@ -267,7 +271,18 @@ function countOf(list: KubeList<unknown>): ObjectCount {
 
 function watchError(status: KubeStatus): Error {
   if (status.code === 410) return new WatchExpiredError(status.message);
+  if (isTooLargeResourceVersion(status)) return new ResourceVersionTooLargeError(status.message);
   return apiErrorFromStatus(status);
+}
+
+/**
+ * The API server's answer to a resourceVersion past its state: 504 `Timeout` "Too large resource version" with cause
+ * `ResourceVersionTooLarge` (apiserver storage.NewTooLargeResourceVersionError); servers before 1.18.6 gave only the
+ * message (client-go reflector.go isTooLargeResourceVersionError).
+ */
+function isTooLargeResourceVersion(status: KubeStatus): boolean {
+  if (status.details?.causes?.some((cause) => cause.reason === 'ResourceVersionTooLarge')) return true;
+  return status.code === 504 && (status.message ?? '').includes('Too large resource version');
 }
 
 /** Builds client-node's KubeConfig for a registry entry and wraps it in the port. */
