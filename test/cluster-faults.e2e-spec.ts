@@ -1,8 +1,10 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication, LoggerService } from '@nestjs/common';
 import request from 'supertest';
+import { currentRequestId } from '../src/common/request-context.js';
 import { SandboxServer } from '../src/sandbox/sandbox-server.js';
 import { baseUrl, createTestApp } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
@@ -12,7 +14,7 @@ jest.setTimeout(60_000);
 
 const MIB = 1024 * 1024;
 
-/** Every line the application logs. */
+/** Every line the application logs, with the request id current when it was written (what the JSON logger adds). */
 class CapturingLogger implements LoggerService {
   readonly lines: { level: string; message: unknown; requestId?: string }[] = [];
 
@@ -43,7 +45,7 @@ class CapturingLogger implements LoggerService {
   }
 
   private record(level: string, message: unknown): void {
-    this.lines.push({ level, message });
+    this.lines.push({ level, message, requestId: currentRequestId() });
   }
 }
 
@@ -65,6 +67,14 @@ function podsOf(sandbox: SandboxServer): string[] {
 function memoryInUse(): number {
   const { heapUsed, arrayBuffers } = process.memoryUsage();
   return heapUsed + arrayBuffers;
+}
+
+async function closedPort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
 }
 
 describe('cluster faults (e2e)', () => {
@@ -119,12 +129,14 @@ describe('cluster faults (e2e)', () => {
 
     beforeAll(async () => {
       [sandbox, hostile] = await Promise.all([SandboxServer.start({ seed: 'demo' }), HostileApiServer.start()]);
+      const unreachable = `http://127.0.0.1:${await closedPort()}`;
       writeFileSync(join(dir, 'sandbox.yaml'), sandbox.kubeconfig({ contextName: 'sound' }));
       writeFileSync(join(dir, 'hostile.yaml'), hostile.kubeconfig('hostile'));
+      writeFileSync(join(dir, 'gone.yaml'), hostile.kubeconfig('gone').replace(hostile.url, unreachable));
       logger = new CapturingLogger();
       app = await createTestApp({
         env: {
-          KUBECONFIG: ['sandbox', 'hostile'].map((name) => join(dir, `${name}.yaml`)).join(':'),
+          KUBECONFIG: ['sandbox', 'hostile', 'gone'].map((name) => join(dir, `${name}.yaml`)).join(':'),
           KUBE_MAX_RESPONSE_BYTES: String(cap),
           KUBE_MAX_WATCH_LINE_BYTES: String(cap),
           KUBE_REQUEST_TIMEOUT_SECONDS: '10',
@@ -182,6 +194,19 @@ describe('cluster faults (e2e)', () => {
           reason: 'cluster "hostile" sent a watch event larger than 4 MiB',
         }),
       );
+    });
+
+    it("writes a cluster's background log lines without the id of the request that started them", async () => {
+      await request(url).get('/api/clusters/sound/pods').set('X-Request-Id', 'starts-the-cache').expect(200);
+      await eventually(() => expect(sandbox.stats().watches).toBe(1));
+      sandbox.faults.dropWatches(); // the cache logs its retry, long after the request that started it
+      await request(url).get('/api/clusters').set('X-Request-Id', 'starts-the-probes').expect(200);
+      await eventually(() => {
+        expect(logger.events('pods.cache.retry').map((line) => line.message.clusterId)).toContain('sound');
+        expect(logger.events('cluster.unreachable').map((line) => line.message.clusterId)).toContain('gone');
+      });
+      for (const name of ['pods.cache.retry', 'pods.cache.relist', 'cluster.unreachable'])
+        expect(logger.events(name).filter((line) => line.requestId !== undefined)).toEqual([]);
     });
   });
 });
