@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
+import { runOutsideRequestContext } from '../common/request-context.js';
 import type { ClusterEntry } from './cluster-entry.js';
 import type { KubeApi } from './kube/kube-api.js';
 import { PodCache } from './pod-cache.js';
@@ -22,6 +23,8 @@ export interface ClusterConnectionSettings {
   healthTtlMs: number;
   /** After a transport failure, fail this cluster's requests at once for this long. */
   unreachableHoldMs: number;
+  /** The pod cache takes a watch that delivers nothing for this long for dead. */
+  watchIdleTimeoutMs: number;
   now?: () => number;
 }
 
@@ -69,8 +72,13 @@ export class ClusterConnection {
   /** The watch-fed pod cache, started on first use. */
   get pods(): PodCache {
     if (!this.podCache) {
-      this.podCache = new PodCache(this.api, { clusterId: this.id });
-      this.podCache.start();
+      const cache = new PodCache(this.api, {
+        clusterId: this.id,
+        watchIdleTimeoutMs: this.settings.watchIdleTimeoutMs,
+      });
+      // Whichever request uses the cache first only starts it: its log lines are the cluster's, not that request's.
+      runOutsideRequestContext(() => cache.start());
+      this.podCache = cache;
     }
     return this.podCache;
   }
@@ -122,9 +130,12 @@ export class ClusterConnection {
     }
   }
 
-  /** A fresh probe, bounded by `timeoutMs` (POST /api/clusters/:id/test). */
+  /**
+   * A fresh probe, bounded by `timeoutMs` (POST /api/clusters/:id/test). It runs outside the request that started
+   * it: whoever asks while it runs shares it, and it may outlive them all.
+   */
   probe(timeoutMs: number): Promise<ClusterHealth> {
-    this.probing ??= this.runProbe(timeoutMs).finally(() => (this.probing = undefined));
+    this.probing ??= runOutsideRequestContext(() => this.runProbe(timeoutMs).finally(() => (this.probing = undefined)));
     return this.probing;
   }
 

@@ -40,10 +40,13 @@ export class ClusterConnections implements OnModuleDestroy {
       clusterId: entry.id,
       requestTimeoutMs: this.settings.requestTimeoutMs,
       connectTimeoutMs: this.settings.connectTimeoutMs,
+      maxResponseBytes: this.settings.maxResponseBytes,
+      maxWatchLineBytes: this.settings.maxWatchLineBytes,
     });
     const connection = new ClusterConnection(entry, api, {
       healthTtlMs: this.settings.healthTtlMs,
       unreachableHoldMs: this.settings.unreachableHoldMs,
+      watchIdleTimeoutMs: this.settings.watchIdleTimeoutMs,
     });
     this.connections.set(entry.id, connection);
     return connection;

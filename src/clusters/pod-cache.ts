@@ -3,7 +3,8 @@ import { ApiError } from '../common/errors/api-error.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import { Backoff, realDelay, type Delay } from '../common/timing/backoff.js';
 import { TimeSlice } from '../common/timing/time-slice.js';
-import { WatchExpiredError, type KubeApi, type PodWatchEvent } from './kube/kube-api.js';
+import { ResourceVersionTooLargeError, WatchExpiredError, type KubeApi, type PodWatchEvent } from './kube/kube-api.js';
+import { isOlderVersion } from './resource-version.js';
 import { TextPod } from './text-pod.js';
 
 export type PodChangeType = 'added' | 'modified' | 'deleted';
@@ -25,8 +26,26 @@ export interface PodCacheOptions {
   listPageSize?: number;
   /** Changes remembered for clients that resume from a resourceVersion (see `changesSince`). */
   historyLimit?: number;
+  /** A watch that delivers no line (event or bookmark) for this long is taken for dead. Default 150 s. */
+  watchIdleTimeoutMs?: number;
   backoff?: Backoff;
   delay?: Delay;
+}
+
+const DEFAULT_WATCH_IDLE_TIMEOUT_MS = 150_000;
+
+/** The API server's state is not the one the cache follows: it was reset (a restore, a new cluster at the address). */
+class ClusterReset extends Error {
+  constructor(readonly detail: string) {
+    super('the cluster was reset');
+  }
+}
+
+/** A watch that delivered nothing, not even a bookmark, for the idle timeout: a connection that died in silence. */
+class WatchIdle extends Error {
+  constructor(readonly idleMs: number) {
+    super('the watch stayed silent');
+  }
 }
 
 // A re-list applies its difference (and its listeners index it) in slices of about this long, letting other
@@ -37,11 +56,19 @@ const RELIST_SLICE_MS = 20;
 const DROPPED_ANNOTATIONS = ['kubectl.kubernetes.io/last-applied-configuration'];
 
 /**
- * One cluster's pods, kept current by LIST then WATCH (with bookmarks), as client-go's reflector does: a 410 Gone
- * re-lists at once, any other failure retries with capped, jittered back-off, resuming from the last
- * resourceVersion seen. Pods are kept trimmed (no managedFields), each as its JSON text (`TextPod`). `synced` is
- * true while the cache is known to follow the API server (listed and watching); readers go to the API server when
- * it is false.
+ * One cluster's pods, kept current by LIST then WATCH (with bookmarks), as client-go's reflector does, and then some:
+ * - a watch refused for its resourceVersion (410 Gone, or a version past the server's state) re-lists at once;
+ * - a resourceVersion lower than the cache's, in an event or a bookmark, means the server's state was reset: the
+ *   cache re-lists at once, unsynced meanwhile (compared only when both are decimal integers);
+ * - any other refusal (an HTTP error or an ERROR event) re-lists after back-off: the same version is never asked
+ *   for again;
+ * - a lost connection retries with capped, jittered back-off, and the cache resumes from its resourceVersion only
+ *   once a one-item LIST at that version (NotOlderThan) shows the server still has it: a server that came back with
+ *   its state reset answers it with ResourceVersionTooLarge, whereas it would accept the watch and stay silent
+ *   (apiserver cacher.go Watch serves a plain watch from a future version without complaint);
+ * - a watch that delivers nothing for the idle timeout is taken for a connection that died in silence.
+ * Pods are kept trimmed (no managedFields), each as its JSON text (`TextPod`). `synced` is true while the cache is
+ * known to follow the API server (listed and watching); readers go to the API server when it is false.
  */
 export class PodCache {
   private readonly logger = new Logger(PodCache.name);
@@ -146,32 +173,119 @@ export class PodCache {
         if (needsList) {
           await this.relist(signal);
           needsList = false;
+        } else {
+          await this.checkVersion(signal);
         }
-        await this.api.watchPods(
-          this.version,
-          (event) => this.apply(event),
-          signal,
-          () => this.markSynced(), // the server accepted the watch from our resourceVersion: the cache follows it again
-        );
-        this.backoff.reset(); // the watch ran until the server ended it: healthy
+        // A server that ends watches as soon as they open must not be asked again in a tight loop (client-go treats
+        // such a watch as an error too: "very short watch").
+        if (!(await this.watch(signal))) await this.delay(this.backoff.next(), signal);
       } catch (error) {
         if (signal.aborted) break;
-        if (error instanceof WatchExpiredError) {
-          this.logger.log({ event: 'pods.cache.relist', clusterId: this.options.clusterId, reason: 'expired' });
-          needsList = true;
-          continue;
-        }
-        this.markUnsynced(error);
-        const waitMs = this.backoff.next();
-        this.logger.warn({
-          event: 'pods.cache.retry',
-          clusterId: this.options.clusterId,
-          reason: this.lastError?.message,
-          waitMs,
-        });
-        await this.delay(waitMs, signal);
+        needsList = (await this.recover(error, signal)) || needsList;
       }
     }
+  }
+
+  /** Decides what follows a failure; true when the cache must list again. */
+  private async recover(error: unknown, signal: AbortSignal): Promise<boolean> {
+    const clusterId = this.options.clusterId;
+    if (error instanceof WatchIdle) {
+      this.logger.warn({ event: 'pods.cache.watch.idle', clusterId, idleMs: error.idleMs });
+      return false;
+    }
+    if (error instanceof WatchExpiredError) {
+      this.logger.log({ event: 'pods.cache.relist', clusterId, reason: 'expired' });
+      return true;
+    }
+    if (error instanceof ClusterReset || error instanceof ResourceVersionTooLargeError) {
+      const detail = error instanceof ClusterReset ? error.detail : error.message;
+      this.logger.warn({ event: 'pods.cache.relist', clusterId, reason: 'reset', detail });
+      // What the cache holds is another state of the cluster: readers go to the API server until the list is in.
+      this.markUnsynced(new ApiError(502, 'ClusterUnreachable', `cluster "${clusterId}" was reset; listing it again`));
+      return true;
+    }
+    this.markUnsynced(error);
+    // Only a lost connection resumes the watch; a server that answered no to it will not say yes to the same version.
+    const resume = error instanceof ApiError && error.origin === 'transport';
+    const waitMs = this.backoff.next();
+    this.logger.warn({
+      event: 'pods.cache.retry',
+      clusterId,
+      reason: this.lastError?.message,
+      next: resume ? 'watch' : 'list',
+      waitMs,
+    });
+    await this.delay(waitMs, signal);
+    return !resume;
+  }
+
+  /**
+   * Asks the server, with a one-item LIST at the cache's resourceVersion (NotOlderThan), whether it still has that
+   * version: a server whose state was reset answers ResourceVersionTooLarge, or a lower resourceVersion if it does
+   * not check.
+   */
+  private async checkVersion(signal: AbortSignal): Promise<void> {
+    if (!this.version) return; // nothing to check (a server whose list has no resourceVersion)
+    const page = await this.api.listPods(
+      { limit: 1, resourceVersion: this.version, resourceVersionMatch: 'NotOlderThan' },
+      signal,
+    );
+    const current = page.metadata.resourceVersion;
+    if (current && isOlderVersion(current, this.version))
+      throw new ClusterReset(`the cluster is at resourceVersion ${current}, the cache at ${this.version}`);
+  }
+
+  /**
+   * Follows one watch from the cache's resourceVersion until the server ends it; resolves with whether it delivered
+   * a line. Rejects with the watch's failure, `ClusterReset` when a resourceVersion goes back, `WatchIdle` when it
+   * stays silent past the idle timeout.
+   */
+  private async watch(signal: AbortSignal): Promise<boolean> {
+    const idleMs = this.options.watchIdleTimeoutMs ?? DEFAULT_WATCH_IDLE_TIMEOUT_MS;
+    const ending = new AbortController();
+    let stop: Error | undefined;
+    const end = (reason: Error) => {
+      stop ??= reason;
+      ending.abort();
+    };
+    let lines = 0;
+    let lastLineAt = performance.now();
+    // One timer per watch, re-armed for what is left when it fires, so that a line costs no timer call.
+    let timer: NodeJS.Timeout | undefined;
+    const arm = (ms: number) => {
+      timer = setTimeout(() => {
+        const silentMs = performance.now() - lastLineAt;
+        if (silentMs >= idleMs) end(new WatchIdle(idleMs));
+        else arm(idleMs - silentMs);
+      }, ms);
+    };
+    arm(idleMs);
+    try {
+      await this.api.watchPods(
+        this.version,
+        (event) => {
+          if (stop) return;
+          lastLineAt = performance.now();
+          // Healthy means the server accepted the watch and delivered a line: acceptance alone proves little (a proxy,
+          // or a server still starting, accepts and drops), while a line shows it serves our resource from our
+          // version. Resetting then, not when the watch ends, lets drops spread over time each start from the
+          // shortest wait instead of climbing to the cap.
+          if (lines++ === 0) this.backoff.reset();
+          const version = (event.object as KubePod).metadata?.resourceVersion;
+          if (version && isOlderVersion(version, this.version))
+            end(new ClusterReset(`${event.type} at resourceVersion ${version} after ${this.version}`));
+          else this.apply(event);
+        },
+        AbortSignal.any([signal, ending.signal]),
+        () => this.markSynced(), // the server accepted the watch from a version it has: the cache follows it again
+      );
+    } catch (error) {
+      throw stop ?? error;
+    } finally {
+      clearTimeout(timer);
+    }
+    if (stop) throw stop;
+    return lines > 0;
   }
 
   /** LIST in pages from one consistent snapshot, then replace the cache, reporting the differences as changes. */

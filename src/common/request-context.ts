@@ -12,6 +12,14 @@ export function runWithRequestContext<T>(context: RequestContext, fn: () => T): 
   return storage.run(context, fn);
 }
 
+/**
+ * Runs `fn` outside any request: for work that a request merely happens to start and that outlives it (a cluster's
+ * pod cache, a shared health probe), whose log lines must not carry that request's id.
+ */
+export function runOutsideRequestContext<T>(fn: () => T): T {
+  return storage.exit(fn);
+}
+
 export function currentRequestId(): string | undefined {
   return storage.getStore()?.requestId;
 }

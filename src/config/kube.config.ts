@@ -35,6 +35,37 @@ class KubeEnv {
   @Max(600)
   KUBE_UNREACHABLE_HOLD_SECONDS: number = 5;
 
+  /**
+   * An answer from a cluster larger than this is not read further: the request is aborted and answered 502
+   * ClusterUnreachable. A LIST page of 500 pods averaging 128 KiB each fits; real pods weigh a few KiB to tens of KiB.
+   */
+  @ToInt()
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(512 * 1024 * 1024)
+  KUBE_MAX_RESPONSE_BYTES: number = 64 * 1024 * 1024;
+
+  /**
+   * One watch event (one object) larger than this fails the watch, which is retried with back-off. An object stored
+   * in etcd is at most about 1.5 MiB, a few MiB once written as JSON.
+   */
+  @ToInt()
+  @IsInt()
+  @Min(64 * 1024)
+  @Max(512 * 1024 * 1024)
+  KUBE_MAX_WATCH_LINE_BYTES: number = 16 * 1024 * 1024;
+
+  /**
+   * A watch that delivers nothing, not even a bookmark, for this long is taken for a dead connection: it is closed,
+   * and the cache checks its resourceVersion with the API server before it watches again. An API server sends each
+   * watch a bookmark about once a minute; two and a half minutes let one bookmark be lost without a false alarm.
+   */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  KUBE_WATCH_IDLE_TIMEOUT_SECONDS: number = 150;
+
   /** Upper bound of `POST /api/clusters/:id/test`. */
   @ToInt()
   @IsInt()
@@ -70,6 +101,9 @@ export const kubeConfig = registerAs('kube', () => {
     requestTimeoutMs: env.KUBE_REQUEST_TIMEOUT_SECONDS * 1000,
     connectTimeoutMs: env.KUBE_CONNECT_TIMEOUT_SECONDS * 1000,
     unreachableHoldMs: env.KUBE_UNREACHABLE_HOLD_SECONDS * 1000,
+    maxResponseBytes: env.KUBE_MAX_RESPONSE_BYTES,
+    maxWatchLineBytes: env.KUBE_MAX_WATCH_LINE_BYTES,
+    watchIdleTimeoutMs: env.KUBE_WATCH_IDLE_TIMEOUT_SECONDS * 1000,
     testTimeoutMs: env.CLUSTER_TEST_TIMEOUT_SECONDS * 1000,
     healthTtlMs: env.CLUSTER_HEALTH_TTL_SECONDS * 1000,
     sandbox: env.SANDBOX,

@@ -61,4 +61,20 @@ export class KubeStatusError extends Error {
   static gone(message: string): KubeStatusError {
     return KubeStatusError.of(410, 'Expired', message);
   }
+
+  /**
+   * A resourceVersion past the server's state (apiserver storage.NewTooLargeResourceVersionError, wrapped by
+   * errors.NewTimeoutError): 504 `Timeout` with cause `ResourceVersionTooLarge`, retry after one second.
+   */
+  static tooLargeResourceVersion(requested: number, current: number): KubeStatusError {
+    return KubeStatusError.of(
+      504,
+      'Timeout',
+      `Timeout: Too large resource version: ${requested}, current: ${current}`,
+      {
+        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+        retryAfterSeconds: 1,
+      },
+    );
+  }
 }

@@ -8,6 +8,7 @@ import type {
 } from '../../src/common/kube/kube-objects.js';
 import type { ClusterAccess } from '../../src/clusters/kube/cluster-access.js';
 import {
+  ResourceVersionTooLargeError,
   WatchExpiredError,
   type ClusterVersion,
   type DeleteOptions,
@@ -22,11 +23,14 @@ import { KubeApiFactory, type KubeApiSettings } from '../../src/clusters/kube/ku
 interface Watcher {
   onEvent: (event: PodWatchEvent) => void;
   end: (error?: Error) => void;
+  /** The revision the watch started from: like the API server's watch cache, it sends nothing at or below it. */
+  from: number;
 }
 
 /**
  * An in-memory KubeApi for unit tests: pods with resourceVersions, paginated lists, live watches, and failures on
- * demand. e2e suites use the real simulator instead.
+ * demand. Like a real API server, it refuses a LIST at a resourceVersion past its state and accepts a watch from
+ * one, sending nothing until its revision passes it. e2e suites use the real simulator instead.
  */
 export class FakeKubeApi implements KubeApi {
   private readonly pods = new Map<string, KubePod>();
@@ -75,6 +79,24 @@ export class FakeKubeApi implements KubeApi {
     this.broadcast({ type: 'BOOKMARK', object: { metadata: { resourceVersion: String(++this.revision) } } as KubePod });
   }
 
+  /** Sends an event as it is to every open watch, whatever its resourceVersion (a server that does not filter). */
+  send(event: PodWatchEvent): void {
+    for (const watcher of [...this.watchers]) watcher.onEvent(event);
+  }
+
+  /**
+   * The API server coming back with its state reset (a restore, or a new cluster at the same address): only `pods`,
+   * at a revision below the one it had. Open watches are cut as a connection would be, unless `keepWatches`, when
+   * they stay open and silent, as a watch from a future resourceVersion is on a real API server.
+   */
+  restart({ revision, pods, keepWatches = false }: { revision: number; pods: KubePod[]; keepWatches?: boolean }): void {
+    if (!keepWatches)
+      this.endWatches(new ApiError(502, 'ClusterUnreachable', 'connection lost', undefined, 'transport'));
+    this.pods.clear();
+    this.revision = revision;
+    this.withPods(...pods);
+  }
+
   /** Ends every open watch, with `error` (e.g. WatchExpiredError) or normally. */
   endWatches(error?: Error): void {
     for (const watcher of [...this.watchers]) watcher.end(error);
@@ -108,6 +130,12 @@ export class FakeKubeApi implements KubeApi {
     this.calls.push({ method: 'listPods', args: [options] });
     const failure = this.failures.listPods.shift();
     if (failure) return Promise.reject(failure);
+    if (options.resourceVersion && options.resourceVersion !== '0' && Number(options.resourceVersion) > this.revision)
+      return Promise.reject(
+        new ResourceVersionTooLargeError(
+          `Timeout: Too large resource version: ${options.resourceVersion}, current: ${this.revision}`,
+        ),
+      );
     const all = [...this.pods.values()].filter(
       (pod) => !options.namespace || pod.metadata.namespace === options.namespace,
     );
@@ -148,6 +176,7 @@ export class FakeKubeApi implements KubeApi {
     if (failure) return Promise.reject(failure);
     return new Promise((resolve, reject) => {
       const watcher: Watcher = {
+        from: Number(resourceVersion) || 0,
         onEvent,
         end: (error) => {
           this.watchers.delete(watcher);
@@ -184,8 +213,9 @@ export class FakeKubeApi implements KubeApi {
   }
 
   private broadcast(event: PodWatchEvent): void {
-    for (const watcher of this.watchers) watcher.onEvent(event);
+    const revision = Number((event.object as KubePod).metadata?.resourceVersion);
+    for (const watcher of [...this.watchers]) if (revision > watcher.from) watcher.onEvent(event);
   }
 }
 
-export { WatchExpiredError };
+export { ResourceVersionTooLargeError, WatchExpiredError };

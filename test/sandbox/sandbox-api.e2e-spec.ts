@@ -661,6 +661,82 @@ describe('Kubernetes API simulator on the wire', () => {
       ]);
     });
 
+    it('accepts a watch from a resourceVersion past its state, silent until its state passes it (the watch cache)', async () => {
+      const current = Number((await call<PodList>(server, '/api/v1/pods?limit=1')).body.metadata.resourceVersion);
+      const ahead = current + 10;
+      const query = 'watch=1&allowWatchBookmarks=true&labelSelector=wave%3Dahead';
+      const early = await WatchReader.open(server, `/api/v1/namespaces/default/pods?${query}&resourceVersion=${ahead}`);
+      const witness = await WatchReader.open(
+        server,
+        `/api/v1/namespaces/default/pods?${query}&resourceVersion=${current}`,
+      );
+      try {
+        expect(early.status).toBe(200);
+        const created: KubePod[] = [];
+        const create = async () => {
+          const pod = newPod(`ahead-${created.length}`, {
+            labels: { wave: 'ahead' },
+            spec: { nodeName: 'kubelet-gone-1' },
+          });
+          created.push(
+            (await call<KubePod>(server, '/api/v1/namespaces/default/pods', { method: 'POST', body: pod })).body,
+          );
+        };
+        const versionOf = (pod: { metadata?: { resourceVersion?: string } }) => Number(pod.metadata?.resourceVersion);
+        for (let i = 0; i < 3; i++) await create();
+        expect(versionOf(created[2])).toBeLessThanOrEqual(ahead);
+        // The witness sees those pods and two bookmarks; the early watch in the same time sees nothing at all.
+        await eventually(() => {
+          expect(witness.events.filter((event) => event.type === 'ADDED')).toHaveLength(3);
+          expect(witness.events.filter((event) => event.type === 'BOOKMARK').length).toBeGreaterThanOrEqual(2);
+        });
+        expect(early.events).toEqual([]);
+        while (versionOf(created[created.length - 1]) <= ahead) await create();
+        const passed = created.filter((pod) => versionOf(pod) > ahead).map((pod) => `ADDED ${pod.metadata.name}`);
+        await eventually(() =>
+          expect(
+            early.events
+              .filter((event) => event.type === 'ADDED')
+              .map((event) => `ADDED ${event.object.metadata?.name}`),
+          ).toEqual(passed),
+        );
+        expect(early.events.every((event) => event.type === 'ADDED' || versionOf(event.object) >= ahead)).toBe(true);
+      } finally {
+        early.close();
+        witness.close();
+      }
+    });
+
+    it('refuses a watch-list (sendInitialEvents) from a resourceVersion past its state: ERROR 504 Too large resource version', async () => {
+      const current = Number((await call<PodList>(server, '/api/v1/pods?limit=1')).body.metadata.resourceVersion);
+      const watch = await WatchReader.open(
+        server,
+        `/api/v1/pods?watch=1&sendInitialEvents=true&resourceVersionMatch=NotOlderThan&allowWatchBookmarks=true&resourceVersion=${current + 1000}`,
+      );
+      expect(watch.status).toBe(200);
+      await eventually(() => expect(watch.ended).toBe(true));
+      expect(watch.events).toEqual([
+        {
+          type: 'ERROR',
+          object: {
+            kind: 'Status',
+            apiVersion: 'v1',
+            metadata: {},
+            status: 'Failure',
+            message: expect.stringMatching(
+              new RegExp(`^Timeout: Too large resource version: ${current + 1000}, current: \\d+$`),
+            ),
+            reason: 'Timeout',
+            details: {
+              causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
+              retryAfterSeconds: 1,
+            },
+            code: 504,
+          },
+        },
+      ]);
+    });
+
     it('sends initial events then a bookmark marking their end, for sendInitialEvents', async () => {
       const watch = await WatchReader.open(
         server,

@@ -19,6 +19,7 @@ import type {
 } from '../../common/kube/kube-objects.js';
 import type { ClusterAccess } from './cluster-access.js';
 import {
+  ResourceVersionTooLargeError,
   WatchExpiredError,
   type ClusterVersion,
   type DeleteOptions,
@@ -29,7 +30,14 @@ import {
   type PodWatchEvent,
 } from './kube-api.js';
 import { KubeApiFactory, type KubeApiSettings } from './kube-api.factory.js';
-import { jsonLines, readBody, sendKubeRequest } from './kube-http.js';
+import {
+  formatBytes,
+  jsonLines,
+  readBody,
+  readBodyPrefix,
+  ResponseTooLargeError,
+  sendKubeRequest,
+} from './kube-http.js';
 import { loadKubeconfig } from './kubeconfig.js';
 
 const ERROR_BODY_LIMIT = 64 * 1024;
@@ -90,7 +98,7 @@ export class ClientNodeKubeApi implements KubeApi {
       { kind: 'pod', namespace, name },
       { body, signal },
     );
-    await readBody(response, ERROR_BODY_LIMIT);
+    await readBodyPrefix(response, ERROR_BODY_LIMIT);
   }
 
   async watchPods(
@@ -104,15 +112,24 @@ export class ClientNodeKubeApi implements KubeApi {
     const query = { watch: 1, allowWatchBookmarks: true, resourceVersion, timeoutSeconds };
     const response = await this.send('GET', 'api/v1/pods', query, { kind: 'pods' }, { signal, watch: true });
     onOpen?.();
+    const lines = jsonLines(response, {
+      maxLineBytes: this.settings.maxWatchLineBytes,
+      onUnparsable: (line) => this.reportUnparsable(line),
+    });
     try {
-      for await (const value of jsonLines(response, (line) => this.reportUnparsable(line))) {
+      for await (const value of lines) {
         const event = value as PodWatchEvent;
         if (event?.type === 'ERROR') throw watchError(event.object as KubeStatus);
         if (event?.type && event.object) onEvent(event);
       }
     } catch (error) {
-      if (signal.aborted || error instanceof WatchExpiredError || error instanceof ApiError) throw error;
+      if (signal.aborted) throw error;
+      if (error instanceof WatchExpiredError || error instanceof ResourceVersionTooLargeError) throw error;
+      if (error instanceof ApiError) throw error;
+      if (error instanceof ResponseTooLargeError) throw this.tooLarge('a watch event', error);
       throw apiErrorFromTransportFailure(error, { clusterId: this.settings.clusterId });
+    } finally {
+      response.destroy(); // ends the request when the watch stops early (an ERROR event, an event over the cap)
     }
   }
 
@@ -150,7 +167,7 @@ export class ClientNodeKubeApi implements KubeApi {
   ): Promise<T> {
     const response = await this.send('GET', path, query, target, { signal });
     try {
-      return JSON.parse(await readBody(response)) as T;
+      return JSON.parse(await readBody(response, this.settings.maxResponseBytes)) as T;
     } catch (error) {
       if (error instanceof SyntaxError)
         throw new ApiError(
@@ -158,6 +175,7 @@ export class ClientNodeKubeApi implements KubeApi {
           'ClusterUnreachable',
           `cluster "${this.settings.clusterId}" answered with a body that is not JSON`,
         );
+      if (error instanceof ResponseTooLargeError) throw this.tooLarge('an answer', error);
       throw apiErrorFromTransportFailure(error, { clusterId: this.settings.clusterId });
     }
   }
@@ -203,9 +221,11 @@ export class ClientNodeKubeApi implements KubeApi {
     }
     const status = response.statusCode ?? 0;
     if (status >= 200 && status < 300) return response;
-    const text = await readBody(response, ERROR_BODY_LIMIT).catch(() => '');
+    const text = await readBodyPrefix(response, ERROR_BODY_LIMIT).catch(() => '');
     const kubeStatus = parseKubeStatus(text) ?? { kind: 'Status', code: status };
     if (watch && status === 410) throw new WatchExpiredError(kubeStatus.message);
+    if (query.resourceVersion && isTooLargeResourceVersion(kubeStatus))
+      throw new ResourceVersionTooLargeError(kubeStatus.message);
     throw apiErrorFromStatus(kubeStatus, fullTarget);
   }
 
@@ -214,6 +234,14 @@ export class ClientNodeKubeApi implements KubeApi {
     for (const [key, value] of Object.entries(query))
       if (value !== undefined && value !== '') url.searchParams.set(key, String(value));
     return url;
+  }
+
+  private tooLarge(what: string, error: ResponseTooLargeError): ApiError {
+    return new ApiError(
+      502,
+      'ClusterUnreachable',
+      `cluster "${this.settings.clusterId}" sent ${what} larger than ${formatBytes(error.limitBytes)}`,
+    );
   }
 
   private reportUnparsable(line: string): void {
@@ -232,6 +260,7 @@ function listQuery(options: ListOptions): Query {
     limit: options.limit,
     continue: options.continueToken,
     resourceVersion: options.resourceVersion,
+    resourceVersionMatch: options.resourceVersionMatch,
   };
 }
 
@@ -242,7 +271,18 @@ function countOf(list: KubeList<unknown>): ObjectCount {
 
 function watchError(status: KubeStatus): Error {
   if (status.code === 410) return new WatchExpiredError(status.message);
+  if (isTooLargeResourceVersion(status)) return new ResourceVersionTooLargeError(status.message);
   return apiErrorFromStatus(status);
+}
+
+/**
+ * The API server's answer to a resourceVersion past its state: 504 `Timeout` "Too large resource version" with cause
+ * `ResourceVersionTooLarge` (apiserver storage.NewTooLargeResourceVersionError); servers before 1.18.6 gave only the
+ * message (client-go reflector.go isTooLargeResourceVersionError).
+ */
+function isTooLargeResourceVersion(status: KubeStatus): boolean {
+  if (status.details?.causes?.some((cause) => cause.reason === 'ResourceVersionTooLarge')) return true;
+  return status.code === 504 && (status.message ?? '').includes('Too large resource version');
 }
 
 /** Builds client-node's KubeConfig for a registry entry and wraps it in the port. */

@@ -8,6 +8,10 @@ export interface KubeApiSettings {
   requestTimeoutMs: number;
   /** A connection that is not established within this time fails (502 ClusterUnreachable). */
   connectTimeoutMs: number;
+  /** An answer larger than this is abandoned (502 ClusterUnreachable). */
+  maxResponseBytes: number;
+  /** A watch event larger than this fails the watch (502 ClusterUnreachable). */
+  maxWatchLineBytes: number;
 }
 
 /** Builds the KubeApi of a cluster; an abstract class so it doubles as the injection token (tests supply a fake). */

@@ -15,6 +15,8 @@ export interface ListOptions {
   continueToken?: string;
   /** `"0"` lets the API server answer from its watch cache. */
   resourceVersion?: string;
+  /** How `resourceVersion` is read; `NotOlderThan` fails with `ResourceVersionTooLargeError` past the server's state. */
+  resourceVersionMatch?: 'NotOlderThan' | 'Exact';
 }
 
 export interface PodListOptions extends ListOptions {
@@ -48,6 +50,18 @@ export class WatchExpiredError extends Error {
 }
 
 /**
+ * The API server's state is older than the resourceVersion asked for (504 with cause `ResourceVersionTooLarge`):
+ * its state was reset, as by a restore or a new cluster at the same address. The caller must list again, from the
+ * server's current state.
+ */
+export class ResourceVersionTooLargeError extends Error {
+  constructor(message = "the resourceVersion is newer than the cluster's state") {
+    super(message);
+    this.name = 'ResourceVersionTooLargeError';
+  }
+}
+
+/**
  * Everything the service asks of one cluster, in the project's own types (Kubernetes JSON, never client-node
  * classes). Every method fails with `ApiError` (a Kubernetes `Status` or a transport failure, already mapped).
  * `signal` cancels a call; the adapter applies its own deadline to everything but watches and streams.
@@ -59,13 +73,15 @@ export interface KubeApi {
   countNodes(signal?: AbortSignal): Promise<ObjectCount>;
   /** Pods in the cluster, without listing them all (`limit=1` and `remainingItemCount` when the server gives it). */
   countPods(signal?: AbortSignal): Promise<ObjectCount>;
+  /** Rejects with `ResourceVersionTooLargeError` when a `resourceVersion` asked for is past the server's state. */
   listPods(options: PodListOptions, signal?: AbortSignal): Promise<KubeList<KubePod>>;
   readPod(namespace: string, name: string, signal?: AbortSignal): Promise<KubePod>;
   deletePod(namespace: string, name: string, options: DeleteOptions, signal?: AbortSignal): Promise<void>;
   /**
    * Watches pods from `resourceVersion` (with bookmarks), calling `onOpen` once the server accepted the watch and
    * `onEvent` for each event in order. Resolves when the server ends the watch normally; rejects with
-   * `WatchExpiredError` on 410 Gone, with `ApiError` otherwise.
+   * `WatchExpiredError` on 410 Gone, `ResourceVersionTooLargeError` when the server's state is older than
+   * `resourceVersion`, and `ApiError` otherwise (502 ClusterUnreachable for an event over the size cap).
    */
   watchPods(
     resourceVersion: string,

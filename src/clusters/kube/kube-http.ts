@@ -50,33 +50,82 @@ export function sendKubeRequest(request: KubeHttpRequest): Promise<IncomingMessa
   });
 }
 
-/** The whole body as text, up to `maxBytes` (more is cut: error bodies are only read for their Status). */
-export async function readBody(response: IncomingMessage, maxBytes = Number.POSITIVE_INFINITY): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of response as AsyncIterable<Buffer>) {
-    if (size < maxBytes) chunks.push(chunk);
-    size += chunk.length;
+/** An answer, or one line of a watch, larger than the service reads from a cluster. */
+export class ResponseTooLargeError extends Error {
+  constructor(readonly limitBytes: number) {
+    super(`larger than ${formatBytes(limitBytes)}`);
+    this.name = 'ResponseTooLargeError';
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 /**
- * Newline-delimited JSON (a watch stream) as parsed values, in order. A line that is not JSON is reported
- * through `onUnparsable`, not dropped silently.
+ * The whole body as text. A body over `maxBytes` is not read further: the response is destroyed at once (which
+ * aborts the request and closes its connection) and `ResponseTooLargeError` is thrown, so a server that never ends
+ * its answer costs at most `maxBytes` of memory.
  */
-export async function* jsonLines(
-  response: IncomingMessage,
-  onUnparsable: (line: string) => void,
-): AsyncGenerator<unknown> {
-  const decoder = new TextDecoder('utf-8');
-  let pending = '';
+export async function readBody(response: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
   for await (const chunk of response as AsyncIterable<Buffer>) {
-    const lines = (pending + decoder.decode(chunk, { stream: true })).split('\n');
-    pending = lines.pop() ?? '';
-    for (const line of lines) yield* parsed(line, onUnparsable);
+    size += chunk.length;
+    if (size > maxBytes) {
+      response.destroy();
+      throw new ResponseTooLargeError(maxBytes);
+    }
+    chunks.push(chunk);
   }
-  yield* parsed(pending + decoder.decode(), onUnparsable);
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+/** The first `maxBytes` of a body as text; the rest is not read (error bodies are read only for their Status). */
+export async function readBodyPrefix(response: IncomingMessage, maxBytes: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response as AsyncIterable<Buffer>) {
+    chunks.push(chunk.subarray(0, maxBytes - size));
+    size += Math.min(chunk.length, maxBytes - size);
+    if (size >= maxBytes) {
+      response.destroy();
+      break;
+    }
+  }
+  return Buffer.concat(chunks, size).toString('utf8');
+}
+
+export interface JsonLinesOptions {
+  /** A line longer than this fails the stream with `ResponseTooLargeError`. */
+  maxLineBytes: number;
+  /** Called with each line that is not JSON, which is then skipped (never dropped silently). */
+  onUnparsable: (line: string) => void;
+}
+
+/**
+ * Newline-delimited JSON (a watch stream) as parsed values, in order. Works on bytes: each chunk is searched for a
+ * newline only in its own bytes, and a line is decoded once when complete, so a long line costs linear time; the
+ * newline byte never occurs inside a multi-byte UTF-8 sequence, so a character split across chunks survives.
+ */
+export async function* jsonLines(body: AsyncIterable<Buffer>, options: JsonLinesOptions): AsyncGenerator<unknown> {
+  const { maxLineBytes, onUnparsable } = options;
+  let pending: Buffer[] = [];
+  let pendingBytes = 0;
+  for await (const chunk of body) {
+    let start = 0;
+    for (let newline = chunk.indexOf(0x0a); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
+      const end = chunk.subarray(start, newline);
+      const length = pendingBytes + end.length;
+      if (length > maxLineBytes) throw new ResponseTooLargeError(maxLineBytes);
+      const line = pendingBytes === 0 ? end : Buffer.concat([...pending, end], length);
+      pending = [];
+      pendingBytes = 0;
+      start = newline + 1;
+      yield* parsed(line.toString('utf8'), onUnparsable);
+    }
+    if (start === chunk.length) continue;
+    pendingBytes += chunk.length - start;
+    if (pendingBytes > maxLineBytes) throw new ResponseTooLargeError(maxLineBytes);
+    pending.push(chunk.subarray(start));
+  }
+  if (pendingBytes > 0) yield* parsed(Buffer.concat(pending, pendingBytes).toString('utf8'), onUnparsable);
 }
 
 function* parsed(line: string, onUnparsable: (line: string) => void): Generator<unknown> {
@@ -90,4 +139,14 @@ function* parsed(line: string, onUnparsable: (line: string) => void): Generator<
     return;
   }
   yield value;
+}
+
+const KIB = 1024;
+const MIB = 1024 * KIB;
+
+/** `64 MiB`, `512 KiB`, `1000 bytes`: a size as a setting's value reads best. */
+export function formatBytes(bytes: number): string {
+  if (bytes >= MIB && bytes % MIB === 0) return `${bytes / MIB} MiB`;
+  if (bytes >= KIB && bytes % KIB === 0) return `${bytes / KIB} KiB`;
+  return bytes === 1 ? '1 byte' : `${bytes} bytes`;
 }

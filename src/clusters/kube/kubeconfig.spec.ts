@@ -115,7 +115,13 @@ describe(assertSelfContainedKubeconfig.name, () => {
 });
 
 describe(ClientNodeKubeApiFactory.name, () => {
-  const settings = { clusterId: 'edge', requestTimeoutMs: 1000, connectTimeoutMs: 1000 };
+  const settings = {
+    clusterId: 'edge',
+    requestTimeoutMs: 1000,
+    connectTimeoutMs: 1000,
+    maxResponseBytes: 1 << 20,
+    maxWatchLineBytes: 1 << 20,
+  };
 
   it('reports a kubeconfig file that can no longer be read as ClusterUnreachable, without the path', () => {
     const create = () =>

@@ -82,17 +82,7 @@ function checkResourceVersion(collection: ObjectCollection, options: ListOptions
       `invalid resource version: strconv.ParseUint: parsing ${JSON.stringify(resourceVersion)}: invalid syntax`,
     );
   }
-  if (requested > currentRv) {
-    throw KubeStatusError.of(
-      504,
-      'Timeout',
-      `Timeout: Too large resource version: ${requested}, current: ${currentRv}`,
-      {
-        causes: [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }],
-        retryAfterSeconds: 1,
-      },
-    );
-  }
+  if (requested > currentRv) throw KubeStatusError.tooLargeResourceVersion(requested, currentRv);
   if (resourceVersionMatch === 'Exact' && requested < currentRv) {
     // The state at an older version can be served only if nothing of this resource changed since.
     const history = collection.changesSince(requested);

@@ -2,6 +2,7 @@ import type { ServerResponse } from 'node:http';
 import type { KubeStatus } from '../../common/kube/kube-objects.js';
 import type { Clock } from '../clock.js';
 import { apiHeaders, ChunkedWriter } from '../http/responses.js';
+import { KubeStatusError } from '../kube-status-error.js';
 import type { ChangeEvent, ObjectCollection, StoredObject, StoreWatcher } from '../store/object-store.js';
 import type { ListOptions } from './list-options.js';
 import { matchesSelectors } from './list-query.js';
@@ -21,6 +22,11 @@ type LineType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
  * serves it (staging/src/k8s.io/apiserver/pkg/storage/cacher): initial ADDED events when no resourceVersion is
  * given, replay of the kept history from a resourceVersion, an ERROR event with a 410 `Expired` Status when that
  * history is gone, selector transitions as ADDED/DELETED, periodic BOOKMARKs, and `timeoutSeconds`.
+ *
+ * A resourceVersion past the current one (a client that followed another state of the cluster) is treated as the
+ * watch cache treats it: a watch-list (`sendInitialEvents`) gets an ERROR event with 504 "Too large resource
+ * version" (cacher.go waitUntilWatchCacheFreshAndForceAllEvents); a plain watch is accepted and gets nothing, not
+ * even a bookmark, until the state passes that version (cache_watcher.go process sends only newer events).
  */
 export class WatchStream implements StoreWatcher {
   readonly namespace?: string;
@@ -29,6 +35,8 @@ export class WatchStream implements StoreWatcher {
   private closed = false;
   private tableHeadersSent = false;
   private readonly timers: NodeJS.Timeout[] = [];
+  /** Nothing at or below this resourceVersion is sent (the version the watch starts from). */
+  private floor = 0;
 
   constructor(
     private readonly res: ServerResponse,
@@ -51,11 +59,21 @@ export class WatchStream implements StoreWatcher {
     this.res.once('close', () => this.close('gone'));
     const { resourceVersion } = this.options;
     const fromNow = resourceVersion === undefined || resourceVersion === '' || resourceVersion === '0';
+    const requested = fromNow ? 0 : Number(resourceVersion);
+    if (this.options.sendInitialEvents && requested > this.currentRv()) {
+      // The API server first waits up to 3 s for its watch cache to catch up with etcd; this store never lags.
+      this.writeLine(
+        'ERROR',
+        JSON.stringify(KubeStatusError.tooLargeResourceVersion(requested, this.currentRv()).status),
+      );
+      this.close('end');
+      return;
+    }
     let initial: StoredObject[] = [];
     if (fromNow || this.options.sendInitialEvents) {
       initial = [...this.collection.values(this.namespace)].filter((stored) => matchesSelectors(stored, this.options));
     } else {
-      const requested = Number(resourceVersion);
+      if (Number.isFinite(requested)) this.floor = requested;
       const history = this.collection.changesSince(Number.isFinite(requested) ? requested : 0);
       if (history.expired) {
         this.writeLine('ERROR', expiredStatus(requested, history.oldest - 1));
@@ -105,7 +123,7 @@ export class WatchStream implements StoreWatcher {
   }
 
   private deliver(event: ChangeEvent): void {
-    if (this.closed) return;
+    if (this.closed || event.object.rv <= this.floor) return;
     const now = matchesSelectors(event.object, this.options);
     const before = event.previous ? matchesSelectors(event.previous, this.options) : false;
     switch (event.type) {
@@ -153,8 +171,12 @@ export class WatchStream implements StoreWatcher {
     const timeoutSeconds = this.options.timeoutSeconds ?? 1800 * (1 + Math.random());
     this.timers.push(setTimeout(() => this.close('end'), timeoutSeconds * 1000));
     if (this.options.allowWatchBookmarks) {
+      // A bookmark is never older than the version the watch started from. The API server sends one only past that
+      // version; one at it is sent here too, so that a simulator nobody writes to still shows a live watch, as the
+      // ever-moving etcd revision behind a real cluster's bookmarks does.
       const interval = setInterval(() => {
-        if (!this.queued) this.writeLine('BOOKMARK', this.view.bookmarkJson(this.currentRv()));
+        const rv = this.currentRv();
+        if (!this.queued && rv >= this.floor) this.writeLine('BOOKMARK', this.view.bookmarkJson(rv));
       }, this.timings.bookmarkIntervalMs);
       this.timers.push(interval);
     }
