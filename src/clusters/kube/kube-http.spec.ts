@@ -74,20 +74,6 @@ describe(jsonLines.name, () => {
       bad: [],
     });
   });
-
-  it('reads a long line in many small chunks in linear time', async () => {
-    const size = 16 * 1024 * 1024;
-    const piece = Buffer.alloc(4096, 'x');
-    const parts = [
-      Buffer.from('{"a":"'),
-      ...Array.from({ length: size / piece.length }, () => piece),
-      Buffer.from('"}\n'),
-    ];
-    const started = performance.now();
-    const { values } = await collect(chunks(...parts), 32 * 1024 * 1024);
-    expect((values[0] as { a: string }).a).toHaveLength(size);
-    expect(performance.now() - started).toBeLessThan(5000);
-  });
 });
 
 function response(...parts: (string | Buffer)[]): IncomingMessage & { destroyedEarly: () => boolean } {
