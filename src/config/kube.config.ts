@@ -1,7 +1,8 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min } from 'class-validator';
+import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsOmittable } from '../common/validation/presence.js';
 import { ToInt } from '../common/validation/transforms.js';
 import { readEnv } from './read-env.js';
 
@@ -10,7 +11,7 @@ export type SandboxMode = (typeof SANDBOX_MODES)[number];
 
 class KubeEnv {
   /** Kubeconfig file(s) whose contexts become clusters; `~/.kube/config` when unset. Colon-separated like kubectl. */
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   KUBECONFIG?: string = undefined;
 
@@ -85,7 +86,7 @@ class KubeEnv {
   SANDBOX: SandboxMode = 'auto';
 
   /** Set by Kubernetes in every pod: the service then also serves the cluster it runs in. */
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   KUBERNETES_SERVICE_HOST?: string = undefined;
 }
