@@ -1,7 +1,7 @@
 import { ApiError } from '../common/errors/api-error.js';
 import type { ClusterCredentials } from './cluster-record.js';
 import { decodeCaCertInput, decodeKubeconfigInput } from './credentials-input.js';
-import { assertSelfContainedKubeconfig, currentServer, loadKubeconfig } from './kube/kubeconfig.js';
+import { currentServer, loadKubeconfig } from './kube/kubeconfig.js';
 
 /** The access fields of a registration or an update, as the API receives them. */
 export interface AccessInput {
@@ -29,7 +29,6 @@ export function resolveAccess(input: AccessInput): ResolvedAccess {
       throw ApiError.badRequest('give either kubeConfig, or apiServer with token (and caCert), not both');
     }
     const text = decodeKubeconfigInput(input.kubeConfig);
-    assertSelfContainedKubeconfig(text);
     const server = currentServer(loadKubeconfig(text, { requireCurrentContext: true }));
     assertTransport(server, insecure, "kubeConfig's server");
     return { apiServer: server, credentials: { kubeConfig: text, insecureSkipTlsVerify: insecure } };
