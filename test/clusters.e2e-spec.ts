@@ -189,6 +189,11 @@ describe('clusters (e2e)', () => {
       },
       { label: 'nothing to connect with', body: { name: 'x6' }, message: 'kubeConfig or apiServer is required' },
       {
+        label: 'a password in apiServer',
+        body: { name: 'x9', apiServer: 'https://admin:hunter2@10.0.0.1:6443', token: 't' },
+        message: 'apiServer must not contain a user name or password',
+      },
+      {
         label: 'a kubeconfig that runs a command',
         body: { name: 'x7', kubeConfig: 'users: [{name: u, user: {exec: {command: id}}}]\nclusters: []\n' },
         message: expect.stringContaining('exec credential plugin'),
@@ -260,6 +265,16 @@ describe('clusters (e2e)', () => {
       expect(updated.body.data).toMatchObject({ id: 'wrong-token', description: 'fixed' });
       const response = await request(url).post('/api/clusters/wrong-token/test').expect(200);
       expect(response.body.data.connected).toBe(true);
+    });
+
+    it('refuses an update that puts a password into apiServer, without echoing it', async () => {
+      const response = await request(url)
+        .put('/api/clusters/wrong-token')
+        .send({ apiServer: `https://admin:hunter2@${new URL(registered.url).host}` })
+        .expect(400);
+      expect(response.body).toMatchObject({ message: 'apiServer must not contain a user name or password' });
+      const listed = await request(url).get('/api/clusters?search=wrong-token').expect(200);
+      expect(JSON.stringify(listed.body)).not.toContain('hunter2');
     });
 
     it('deletes a cluster: its pod cache stops and it is gone', async () => {

@@ -30,12 +30,12 @@ export function resolveAccess(input: AccessInput): ResolvedAccess {
     }
     const text = decodeKubeconfigInput(input.kubeConfig);
     const server = currentServer(loadKubeconfig(text, { requireCurrentContext: true }));
-    assertTransport(server, insecure, "kubeConfig's server");
+    assertServerUrl(server, insecure, "kubeConfig's server");
     return { apiServer: server, credentials: { kubeConfig: text, insecureSkipTlsVerify: insecure } };
   }
   if (input.apiServer === undefined) throw ApiError.badRequest('kubeConfig or apiServer is required');
   if (input.token === undefined) throw ApiError.badRequest('token is required with apiServer');
-  assertTransport(input.apiServer, insecure, 'apiServer');
+  assertServerUrl(input.apiServer, insecure, 'apiServer');
   const caCert = input.caCert === undefined ? undefined : decodeCaCertInput(input.caCert);
   return {
     apiServer: input.apiServer,
@@ -71,13 +71,17 @@ export function mergeAccess(current: ResolvedAccess, change: AccessInput): Resol
   });
 }
 
-function assertTransport(server: string, insecure: boolean, field: string): void {
+/** An https URL (http with the opt-in) without userinfo. */
+function assertServerUrl(server: string, insecure: boolean, field: string): void {
   let url: URL;
   try {
     url = new URL(server);
   } catch {
     throw ApiError.badRequest(`${field} is not a URL`);
   }
+  // A password in the URL would be stored, listed and logged with it; the message must not echo the URL either.
+  if (url.username !== '' || url.password !== '')
+    throw ApiError.badRequest(`${field} must not contain a user name or password`);
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && insecure) return;
   if (url.protocol === 'http:')

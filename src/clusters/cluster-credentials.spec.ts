@@ -1,0 +1,66 @@
+import type { ApiError } from '../common/errors/api-error.js';
+import { mergeAccess, resolveAccess, type ResolvedAccess } from './cluster-credentials.js';
+
+const kubeconfig = (server: string) =>
+  `clusters: [{name: c, cluster: {server: "${server}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`;
+
+describe(resolveAccess.name, () => {
+  it.each([
+    { label: 'an apiServer with a token', input: { apiServer: 'https://10.0.0.1:6443', token: 't' } },
+    { label: 'a kubeconfig', input: { kubeConfig: kubeconfig('https://10.0.0.1:6443') } },
+  ])('accepts $label', ({ input }) => {
+    expect(resolveAccess(input).apiServer).toBe('https://10.0.0.1:6443');
+  });
+
+  it.each([
+    {
+      label: 'a user and password in apiServer',
+      input: { apiServer: 'https://admin:hunter2@10.0.0.1:6443', token: 't' },
+      message: 'apiServer must not contain a user name or password',
+    },
+    {
+      label: 'a user name alone in apiServer',
+      input: { apiServer: 'https://admin@10.0.0.1', token: 't' },
+      message: 'apiServer must not contain a user name or password',
+    },
+    {
+      label: 'a password alone in apiServer',
+      input: { apiServer: 'https://:hunter2@10.0.0.1', token: 't' },
+      message: 'apiServer must not contain a user name or password',
+    },
+    {
+      label: 'a password in a plain-http apiServer with the opt-in',
+      input: { apiServer: 'http://admin:hunter2@10.0.0.1', token: 't', insecureSkipTlsVerify: true },
+      message: 'apiServer must not contain a user name or password',
+    },
+    {
+      label: "a password in the kubeconfig's server",
+      input: { kubeConfig: kubeconfig('https://admin:hunter2@10.0.0.1:6443') },
+      message: "kubeConfig's server must not contain a user name or password",
+    },
+  ])('refuses $label with 400, without echoing the URL', ({ input, message }) => {
+    expect(() => resolveAccess(input)).toThrow(
+      expect.objectContaining({ status: 400, reason: 'BadRequest', message }) as ApiError,
+    );
+  });
+});
+
+describe(mergeAccess.name, () => {
+  const current: ResolvedAccess = {
+    apiServer: 'https://10.0.0.1:6443',
+    credentials: { token: 't', insecureSkipTlsVerify: false },
+  };
+
+  it('refuses an update that puts a password into apiServer', () => {
+    expect(() => mergeAccess(current, { apiServer: 'https://admin:hunter2@10.0.0.2' })).toThrow(
+      expect.objectContaining({ status: 400, message: 'apiServer must not contain a user name or password' }),
+    );
+  });
+
+  it('keeps the stored token when only apiServer changes', () => {
+    expect(mergeAccess(current, { apiServer: 'https://10.0.0.2' })).toEqual({
+      apiServer: 'https://10.0.0.2',
+      credentials: { token: 't', insecureSkipTlsVerify: false },
+    });
+  });
+});
