@@ -424,17 +424,29 @@ describe('clusters (e2e)', () => {
   });
 
   describe('without an encryption key', () => {
-    it('refuses to store credentials', async () => {
-      const keyless = await createTestApp({ env: { KUBECONFIG: join(dir, 'plain.yaml'), ENCRYPTION_KEY: undefined } });
+    it('refuses to store credentials with 503 NotConfigured, an expected answer logged as no error', async () => {
+      const errors: unknown[] = [];
+      const logger = {
+        log() {},
+        warn() {},
+        debug() {},
+        verbose() {},
+        error: (...args: unknown[]) => errors.push(args),
+      };
+      const keyless = await createTestApp({
+        env: { KUBECONFIG: join(dir, 'plain.yaml'), ENCRYPTION_KEY: undefined },
+        logger,
+      });
       try {
         const response = await request(baseUrl(keyless))
           .post('/api/clusters')
           .send({ name: 'nope', kubeConfig: registered.kubeconfig() })
           .expect(503);
         expect(response.body).toMatchObject({
-          reason: 'Internal',
+          reason: 'NotConfigured',
           message: 'cannot store cluster credentials: ENCRYPTION_KEY is not configured',
         });
+        expect(errors).toEqual([]);
       } finally {
         await keyless.close();
       }

@@ -204,7 +204,7 @@ describe.each(testDatabaseTargets())(`${ClusterRegistryRepository.name} on $dial
   it('refuses to store a cluster without ENCRYPTION_KEY, and stores nothing', async () => {
     const keyless = new ClusterRegistryRepository(db, new CredentialsCipher({ encryptionKey: undefined }));
     await expect(keyless.create(aCluster('prod'))).rejects.toEqual(
-      new ApiError(503, 'Internal', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured'),
+      new ApiError(503, 'NotConfigured', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured'),
     );
     await expect(keyless.create(aCluster('prod'))).rejects.toMatchObject({ status: 503 });
     await expect(clusters.list()).resolves.toEqual([]);

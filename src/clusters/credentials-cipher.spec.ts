@@ -142,15 +142,18 @@ describe(CredentialsCipher.name, () => {
 
     it('refuses to store credentials with 503', () => {
       expect(() => keyless.encrypt(CREDENTIALS)).toThrow(
-        new ApiError(503, 'Internal', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured'),
+        new ApiError(503, 'NotConfigured', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured'),
       );
-      expect(() => keyless.encrypt(CREDENTIALS)).toThrow(expect.objectContaining({ status: 503, reason: 'Internal' }));
+      expect(() => keyless.encrypt(CREDENTIALS)).toThrow(
+        expect.objectContaining({ status: 503, reason: 'NotConfigured' }),
+      );
     });
 
     it('refuses to read stored credentials with 503', () => {
       expect(() => keyless.decrypt(cipher.encrypt(CREDENTIALS))).toThrow(
         expect.objectContaining({
           status: 503,
+          reason: 'NotConfigured',
           message: 'cannot read stored cluster credentials: ENCRYPTION_KEY is not configured',
         }),
       );

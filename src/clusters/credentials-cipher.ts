@@ -62,7 +62,7 @@ export class CredentialsCipher {
   /** The value as a self-describing text blob; `context` (not secret, not stored) must be given again to decrypt. */
   encrypt(value: object, context?: string): string {
     if (!this.key) {
-      throw new ApiError(503, 'Internal', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured');
+      throw new ApiError(503, 'NotConfigured', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured');
     }
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, this.key.secret, iv, { authTagLength: TAG_BYTES });
@@ -76,7 +76,11 @@ export class CredentialsCipher {
   /** The value `encrypt` was given; `CredentialsDecryptionError` for a blob of another key, altered or malformed. */
   decrypt(blob: string, context?: string): object {
     if (!this.key) {
-      throw new ApiError(503, 'Internal', 'cannot read stored cluster credentials: ENCRYPTION_KEY is not configured');
+      throw new ApiError(
+        503,
+        'NotConfigured',
+        'cannot read stored cluster credentials: ENCRYPTION_KEY is not configured',
+      );
     }
     const parts = blob.split('.');
     if (parts[0] !== FORMAT) throw new CredentialsDecryptionError('not a known credentials format');
