@@ -63,4 +63,36 @@ describe(mergeAccess.name, () => {
       credentials: { token: 't', insecureSkipTlsVerify: false },
     });
   });
+
+  describe('when the stored credentials cannot be read', () => {
+    it.each([
+      { label: 'a kubeconfig', change: { kubeConfig: kubeconfig('https://10.0.0.3') }, apiServer: 'https://10.0.0.3' },
+      {
+        label: 'an apiServer with a token',
+        change: { apiServer: 'https://10.0.0.4', token: 'n' },
+        apiServer: 'https://10.0.0.4',
+      },
+    ])('replaces them with $label', ({ change, apiServer }) => {
+      expect(mergeAccess(undefined, change)).toMatchObject({ apiServer });
+    });
+
+    it.each([
+      { label: 'a token alone', change: { token: 'n' } },
+      { label: 'an apiServer alone', change: { apiServer: 'https://10.0.0.4' } },
+      { label: 'a CA alone', change: { caCert: 'x' } },
+      { label: 'the TLS flag alone', change: { insecureSkipTlsVerify: true } },
+    ])('refuses $label with 409, as there is nothing to merge it into', ({ change }) => {
+      expect(() => mergeAccess(undefined, change)).toThrow(
+        expect.objectContaining({
+          status: 409,
+          reason: 'Conflict',
+          message: expect.stringContaining('replace them whole'),
+        }),
+      );
+    });
+
+    it('leaves them as they are when no access field changes', () => {
+      expect(mergeAccess(undefined, {})).toBeUndefined();
+    });
+  });
 });

@@ -45,14 +45,21 @@ export function resolveAccess(input: AccessInput): ResolvedAccess {
 
 /**
  * The access after an update: a new kubeconfig replaces everything; new token-style fields are merged over the
- * stored token-style access (switching a kubeconfig cluster to token access needs apiServer and token).
+ * stored token-style access (switching a kubeconfig cluster to token access needs apiServer and token). `current` is
+ * undefined when the stored credentials cannot be read: only a whole new access can replace them then.
  */
-export function mergeAccess(current: ResolvedAccess, change: AccessInput): ResolvedAccess | undefined {
+export function mergeAccess(current: ResolvedAccess | undefined, change: AccessInput): ResolvedAccess | undefined {
   const changesAccess = (['apiServer', 'kubeConfig', 'token', 'caCert', 'insecureSkipTlsVerify'] as const).some(
     (field) => change[field] !== undefined,
   );
   if (!changesAccess) return undefined;
   if (change.kubeConfig !== undefined) return resolveAccess(change);
+  if (current === undefined) {
+    if (change.apiServer !== undefined && change.token !== undefined) return resolveAccess(change);
+    throw ApiError.conflict(
+      'the stored credentials of this cluster cannot be read; replace them whole: kubeConfig, or apiServer with token',
+    );
+  }
   const wasToken = current.credentials.kubeConfig === undefined;
   if (wasToken || change.apiServer !== undefined || change.token !== undefined || change.caCert !== undefined) {
     const base = wasToken

@@ -126,7 +126,7 @@ describe(CredentialsCipher.name, () => {
       }
       expect(thrown).toBeInstanceOf(CredentialsDecryptionError);
       const error = thrown as CredentialsDecryptionError;
-      expect(error).toMatchObject({ status: 500, reason: 'Internal' });
+      expect(error).toMatchObject({ status: 502, reason: 'ClusterUnreachable' });
       expect(error.message).toMatch(why);
       for (const form of plaintextForms(TOKEN)) expect(`${error.message} ${error.stack}`).not.toContain(form);
     });

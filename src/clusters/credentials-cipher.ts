@@ -24,14 +24,17 @@ const KEY_ID_BYTES = 6;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** Stored credentials that cannot be turned back into plaintext. The message says why, never what. */
+/**
+ * Stored credentials that cannot be turned back into plaintext. The message says why, never what. A cluster whose
+ * credentials cannot be read cannot be reached: 502 `ClusterUnreachable`, as for credentials that cannot be loaded.
+ */
 export class CredentialsDecryptionError extends ApiError {
   constructor(
     readonly why: string,
     clusterId?: string,
   ) {
     const whose = clusterId === undefined ? 'stored cluster credentials' : `credentials of cluster "${clusterId}"`;
-    super(500, 'Internal', `${whose} cannot be decrypted: ${why}`);
+    super(502, 'ClusterUnreachable', `${whose} cannot be decrypted: ${why}`);
     this.name = 'CredentialsDecryptionError';
   }
 }
