@@ -1,5 +1,6 @@
 import type { ApiError } from '../common/errors/api-error.js';
 import { mergeAccess, resolveAccess, type ResolvedAccess } from './cluster-credentials.js';
+import { KUBECONFIG_LIMITS } from './kube/kubeconfig.js';
 
 const kubeconfig = (server: string) =>
   `clusters: [{name: c, cluster: {server: "${server}"}}]\nusers: [{name: u, user: {token: t}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`;
@@ -41,6 +42,15 @@ describe(resolveAccess.name, () => {
   ])('refuses $label with 400, without echoing the URL', ({ input, message }) => {
     expect(() => resolveAccess(input)).toThrow(
       expect.objectContaining({ status: 400, reason: 'BadRequest', message }) as ApiError,
+    );
+  });
+});
+
+describe(`${resolveAccess.name}, on the kubeconfig's size`, () => {
+  it('refuses a base64 kubeconfig that decodes to more than the limit, naming the limit', () => {
+    const oversize = `${kubeconfig('https://10.0.0.1')}preferences: {note: "${'x'.repeat(KUBECONFIG_LIMITS.maxBytes)}"}\n`;
+    expect(() => resolveAccess({ kubeConfig: Buffer.from(oversize).toString('base64') })).toThrow(
+      expect.objectContaining({ status: 400, message: 'kubeConfig is larger than the limit of 512 KiB' }),
     );
   });
 });
