@@ -189,6 +189,11 @@ describe('clusters (e2e)', () => {
       },
       { label: 'nothing to connect with', body: { name: 'x6' }, message: 'kubeConfig or apiServer is required' },
       {
+        label: 'a password in apiServer',
+        body: { name: 'x9', apiServer: 'https://admin:hunter2@10.0.0.1:6443', token: 't' },
+        message: 'apiServer must not contain a user name or password',
+      },
+      {
         label: 'a kubeconfig that runs a command',
         body: { name: 'x7', kubeConfig: 'users: [{name: u, user: {exec: {command: id}}}]\nclusters: []\n' },
         message: expect.stringContaining('exec credential plugin'),
@@ -260,6 +265,16 @@ describe('clusters (e2e)', () => {
       expect(updated.body.data).toMatchObject({ id: 'wrong-token', description: 'fixed' });
       const response = await request(url).post('/api/clusters/wrong-token/test').expect(200);
       expect(response.body.data.connected).toBe(true);
+    });
+
+    it('refuses an update that puts a password into apiServer, without echoing it', async () => {
+      const response = await request(url)
+        .put('/api/clusters/wrong-token')
+        .send({ apiServer: `https://admin:hunter2@${new URL(registered.url).host}` })
+        .expect(400);
+      expect(response.body).toMatchObject({ message: 'apiServer must not contain a user name or password' });
+      const listed = await request(url).get('/api/clusters?search=wrong-token').expect(200);
+      expect(JSON.stringify(listed.body)).not.toContain('hunter2');
     });
 
     it('deletes a cluster: its pod cache stops and it is gone', async () => {
@@ -409,17 +424,29 @@ describe('clusters (e2e)', () => {
   });
 
   describe('without an encryption key', () => {
-    it('refuses to store credentials', async () => {
-      const keyless = await createTestApp({ env: { KUBECONFIG: join(dir, 'plain.yaml'), ENCRYPTION_KEY: undefined } });
+    it('refuses to store credentials with 503 NotConfigured, an expected answer logged as no error', async () => {
+      const errors: unknown[] = [];
+      const logger = {
+        log() {},
+        warn() {},
+        debug() {},
+        verbose() {},
+        error: (...args: unknown[]) => errors.push(args),
+      };
+      const keyless = await createTestApp({
+        env: { KUBECONFIG: join(dir, 'plain.yaml'), ENCRYPTION_KEY: undefined },
+        logger,
+      });
       try {
         const response = await request(baseUrl(keyless))
           .post('/api/clusters')
           .send({ name: 'nope', kubeConfig: registered.kubeconfig() })
           .expect(503);
         expect(response.body).toMatchObject({
-          reason: 'Internal',
+          reason: 'NotConfigured',
           message: 'cannot store cluster credentials: ENCRYPTION_KEY is not configured',
         });
+        expect(errors).toEqual([]);
       } finally {
         await keyless.close();
       }

@@ -1,7 +1,7 @@
 import { ApiError } from '../common/errors/api-error.js';
 import type { ClusterCredentials } from './cluster-record.js';
 import { decodeCaCertInput, decodeKubeconfigInput } from './credentials-input.js';
-import { assertSelfContainedKubeconfig, currentServer, loadKubeconfig } from './kube/kubeconfig.js';
+import { currentServer, loadKubeconfig } from './kube/kubeconfig.js';
 
 /** The access fields of a registration or an update, as the API receives them. */
 export interface AccessInput {
@@ -29,14 +29,13 @@ export function resolveAccess(input: AccessInput): ResolvedAccess {
       throw ApiError.badRequest('give either kubeConfig, or apiServer with token (and caCert), not both');
     }
     const text = decodeKubeconfigInput(input.kubeConfig);
-    assertSelfContainedKubeconfig(text);
     const server = currentServer(loadKubeconfig(text, { requireCurrentContext: true }));
-    assertTransport(server, insecure, "kubeConfig's server");
+    assertServerUrl(server, insecure, "kubeConfig's server");
     return { apiServer: server, credentials: { kubeConfig: text, insecureSkipTlsVerify: insecure } };
   }
   if (input.apiServer === undefined) throw ApiError.badRequest('kubeConfig or apiServer is required');
   if (input.token === undefined) throw ApiError.badRequest('token is required with apiServer');
-  assertTransport(input.apiServer, insecure, 'apiServer');
+  assertServerUrl(input.apiServer, insecure, 'apiServer');
   const caCert = input.caCert === undefined ? undefined : decodeCaCertInput(input.caCert);
   return {
     apiServer: input.apiServer,
@@ -46,14 +45,21 @@ export function resolveAccess(input: AccessInput): ResolvedAccess {
 
 /**
  * The access after an update: a new kubeconfig replaces everything; new token-style fields are merged over the
- * stored token-style access (switching a kubeconfig cluster to token access needs apiServer and token).
+ * stored token-style access (switching a kubeconfig cluster to token access needs apiServer and token). `current` is
+ * undefined when the stored credentials cannot be read: only a whole new access can replace them then.
  */
-export function mergeAccess(current: ResolvedAccess, change: AccessInput): ResolvedAccess | undefined {
+export function mergeAccess(current: ResolvedAccess | undefined, change: AccessInput): ResolvedAccess | undefined {
   const changesAccess = (['apiServer', 'kubeConfig', 'token', 'caCert', 'insecureSkipTlsVerify'] as const).some(
     (field) => change[field] !== undefined,
   );
   if (!changesAccess) return undefined;
   if (change.kubeConfig !== undefined) return resolveAccess(change);
+  if (current === undefined) {
+    if (change.apiServer !== undefined && change.token !== undefined) return resolveAccess(change);
+    throw ApiError.conflict(
+      'the stored credentials of this cluster cannot be read; replace them whole: kubeConfig, or apiServer with token',
+    );
+  }
   const wasToken = current.credentials.kubeConfig === undefined;
   if (wasToken || change.apiServer !== undefined || change.token !== undefined || change.caCert !== undefined) {
     const base = wasToken
@@ -72,13 +78,17 @@ export function mergeAccess(current: ResolvedAccess, change: AccessInput): Resol
   });
 }
 
-function assertTransport(server: string, insecure: boolean, field: string): void {
+/** An https URL (http with the opt-in) without userinfo. */
+function assertServerUrl(server: string, insecure: boolean, field: string): void {
   let url: URL;
   try {
     url = new URL(server);
   } catch {
     throw ApiError.badRequest(`${field} is not a URL`);
   }
+  // A password in the URL would be stored, listed and logged with it; the message must not echo the URL either.
+  if (url.username !== '' || url.password !== '')
+    throw ApiError.badRequest(`${field} must not contain a user name or password`);
   if (url.protocol === 'https:') return;
   if (url.protocol === 'http:' && insecure) return;
   if (url.protocol === 'http:')

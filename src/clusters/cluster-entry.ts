@@ -1,3 +1,4 @@
+import type { ApiError } from '../common/errors/api-error.js';
 import type { ClusterAccess } from './kube/cluster-access.js';
 
 export const CLUSTER_SOURCES = ['kubeconfig', 'api', 'in-cluster', 'sandbox'] as const;
@@ -17,3 +18,15 @@ export interface ClusterEntry {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * A registered cluster that cannot be reached because its stored credentials cannot be read (`ENCRYPTION_KEY` changed
+ * or unset, a damaged record). It is listed as disconnected and can be changed or deleted; no connection is built.
+ */
+export interface UnavailableClusterEntry extends Omit<ClusterEntry, 'access'> {
+  /** What any request to the cluster answers, naming the cause. */
+  unavailable: ApiError;
+}
+
+/** A cluster as the listing knows it. */
+export type ListedClusterEntry = ClusterEntry | UnavailableClusterEntry;

@@ -1,3 +1,5 @@
+import type { ApiError } from '../common/errors/api-error.js';
+
 /**
  * What the registry keeps for a cluster added through the API. Credentials are write-only on the API: they live
  * here (encrypted at rest by `CredentialsCipher`) and in the connection built from them, never in a response or a log.
@@ -12,6 +14,18 @@ export interface ClusterRecord {
   createdAt: string;
   updatedAt: string;
 }
+
+/**
+ * A stored cluster whose credentials cannot be read back: `ENCRYPTION_KEY` changed or is not set, or the stored value
+ * is damaged. It can still be listed, renamed, given new credentials or deleted.
+ */
+export interface UnreadableClusterRecord extends Omit<ClusterRecord, 'credentials'> {
+  /** Why, naming the cluster and the cause (never the key). */
+  unreadable: ApiError;
+}
+
+/** A cluster as read from the store. */
+export type StoredCluster = ClusterRecord | UnreadableClusterRecord;
 
 /** The secret part of a registration (api.md §2), as the connection needs it. */
 export interface ClusterCredentials {

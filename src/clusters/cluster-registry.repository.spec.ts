@@ -100,7 +100,6 @@ describe.each(testDatabaseTargets())(`${ClusterRegistryRepository.name} on $dial
     await clusters.create(aCluster('two'));
     const keyless = new ClusterRegistryRepository(db, new CredentialsCipher({ encryptionKey: undefined }));
     await expect(keyless.count()).resolves.toBe(2);
-    await expect(keyless.list()).rejects.toMatchObject({ status: 503 });
   });
 
   it('stores timestamps as RFC 3339 UTC in one form, whatever offset they came with', async () => {
@@ -204,32 +203,93 @@ describe.each(testDatabaseTargets())(`${ClusterRegistryRepository.name} on $dial
   it('refuses to store a cluster without ENCRYPTION_KEY, and stores nothing', async () => {
     const keyless = new ClusterRegistryRepository(db, new CredentialsCipher({ encryptionKey: undefined }));
     await expect(keyless.create(aCluster('prod'))).rejects.toEqual(
-      new ApiError(503, 'Internal', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured'),
+      new ApiError(503, 'NotConfigured', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured'),
     );
     await expect(keyless.create(aCluster('prod'))).rejects.toMatchObject({ status: 503 });
     await expect(clusters.list()).resolves.toEqual([]);
   });
 
-  it('names the cluster whose credentials another ENCRYPTION_KEY cannot read', async () => {
-    await clusters.create(aCluster('prod'));
-    const rotated = new ClusterRegistryRepository(db, new CredentialsCipher({ encryptionKey: `${KEY}-rotated` }));
-    const error = await rejection(rotated.get('prod'));
-    expect(error).toBeInstanceOf(CredentialsDecryptionError);
-    expect((error as Error).message).toBe(
-      'credentials of cluster "prod" cannot be decrypted: they were encrypted with a different ENCRYPTION_KEY',
-    );
-  });
+  describe('records whose credentials cannot be read', () => {
+    const rotated = () => new ClusterRegistryRepository(db, new CredentialsCipher({ encryptionKey: `${KEY}-rotated` }));
+    const { credentials: _credentials, ...fields } = aCluster('prod');
 
-  it('refuses credentials moved from one cluster row onto another', async () => {
-    await clusters.create(aCluster('prod'));
-    await clusters.create(aCluster('dev', { credentials: {} }));
-    const { credentials } = await db
-      .selectFrom('clusters')
-      .select('credentials')
-      .where('id', '=', 'prod')
-      .executeTakeFirstOrThrow();
-    await db.updateTable('clusters').set({ credentials }).where('id', '=', 'dev').execute();
-    await expect(clusters.get('dev')).rejects.toThrow(/credentials of cluster "dev" cannot be decrypted: .*integrity/);
+    it('reads them back as unreadable, naming the cluster and ENCRYPTION_KEY, beside the readable ones', async () => {
+      await clusters.create(aCluster('prod'));
+      const unreadable = new CredentialsDecryptionError('they were encrypted with a different ENCRYPTION_KEY', 'prod');
+      expect(unreadable.message).toBe(
+        'credentials of cluster "prod" cannot be decrypted: they were encrypted with a different ENCRYPTION_KEY',
+      );
+      const other = rotated();
+      await other.create(aCluster('dev', { createdAt: '2026-02-01T00:00:00Z' }));
+      await expect(other.get('prod')).resolves.toEqual({ ...fields, unreadable });
+      expect(await other.list()).toEqual([
+        { ...fields, unreadable },
+        aCluster('dev', { createdAt: '2026-02-01T00:00:00.000Z' }),
+      ]);
+    });
+
+    it('reads them back as unreadable without ENCRYPTION_KEY', async () => {
+      await clusters.create(aCluster('prod'));
+      const keyless = new ClusterRegistryRepository(db, new CredentialsCipher({ encryptionKey: undefined }));
+      await expect(keyless.list()).resolves.toEqual([
+        {
+          ...fields,
+          unreadable: new ApiError(
+            503,
+            'NotConfigured',
+            'cannot read stored cluster credentials: ENCRYPTION_KEY is not configured',
+          ),
+        },
+      ]);
+    });
+
+    it('lets them be renamed, keeping them unreadable, and given new credentials under the current key', async () => {
+      await clusters.create(aCluster('prod'));
+      const other = rotated();
+      await expect(
+        other.update('prod', { name: 'Production', updatedAt: '2026-02-02T00:00:00Z' }),
+      ).resolves.toMatchObject({
+        name: 'Production',
+        unreadable: expect.any(CredentialsDecryptionError),
+      });
+      const replaced = await other.update('prod', {
+        credentials: { token: 'new-token' },
+        updatedAt: '2026-02-03T00:00:00Z',
+      });
+      expect(replaced).toEqual(
+        aCluster('prod', {
+          name: 'Production',
+          credentials: { token: 'new-token' },
+          updatedAt: '2026-02-03T00:00:00.000Z',
+        }),
+      );
+      await expect(other.get('prod')).resolves.toEqual(replaced);
+    });
+
+    it('lets them be removed', async () => {
+      await clusters.create(aCluster('prod'));
+      await expect(rotated().remove('prod')).resolves.toBe(true);
+      await expect(clusters.get('prod')).resolves.toBeUndefined();
+    });
+
+    it('refuses credentials moved from one cluster row onto another', async () => {
+      await clusters.create(aCluster('prod'));
+      await clusters.create(aCluster('dev', { credentials: {} }));
+      const { credentials } = await db
+        .selectFrom('clusters')
+        .select('credentials')
+        .where('id', '=', 'prod')
+        .executeTakeFirstOrThrow();
+      await db.updateTable('clusters').set({ credentials }).where('id', '=', 'dev').execute();
+      const moved = await clusters.get('dev');
+      expect(moved).toMatchObject({
+        id: 'dev',
+        unreadable: {
+          message: expect.stringMatching(/^credentials of cluster "dev" cannot be decrypted: .*integrity/),
+        },
+      });
+      expect(moved).not.toHaveProperty('credentials');
+    });
   });
 
   it('stores every column as text that reads back unchanged', async () => {

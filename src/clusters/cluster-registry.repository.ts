@@ -4,14 +4,15 @@ import { ApiError } from '../common/errors/api-error.js';
 import { DATABASE } from '../store/database.provider.js';
 import type { ClustersTable, Database } from '../store/schema.js';
 import { isUniqueViolation } from '../store/sql-errors.js';
-import type { ClusterCredentials, ClusterPatch, ClusterRecord } from './cluster-record.js';
+import type { ClusterCredentials, ClusterPatch, ClusterRecord, StoredCluster } from './cluster-record.js';
 import { CredentialsCipher, CredentialsDecryptionError } from './credentials-cipher.js';
 
 /**
  * The clusters added through the API, in the `clusters` table. Credentials are stored only as the cipher's blob,
- * bound to the cluster's id; they are encrypted on the way in and decrypted on the way out, so without
- * `ENCRYPTION_KEY` writing fails with 503 and so does reading. The queries are plain Kysely over `text` columns and
- * mean the same on SQLite and PostgreSQL.
+ * bound to the cluster's id; they are encrypted on the way in and decrypted on the way out. Without `ENCRYPTION_KEY`
+ * writing credentials fails with 503; a record whose credentials cannot be decrypted (no key, another key, a damaged
+ * value) is read back as unreadable, with the reason, so that one such record never hides the others and can still be
+ * changed or deleted. The queries are plain Kysely over `text` columns and mean the same on SQLite and PostgreSQL.
  */
 @Injectable()
 export class ClusterRegistryRepository {
@@ -21,7 +22,7 @@ export class ClusterRegistryRepository {
   ) {}
 
   /** Every stored cluster, oldest first (ties by id). */
-  async list(): Promise<ClusterRecord[]> {
+  async list(): Promise<StoredCluster[]> {
     const rows = await this.db.selectFrom('clusters').selectAll().orderBy('created_at').orderBy('id').execute();
     return rows.map((row) => this.toRecord(row));
   }
@@ -35,7 +36,7 @@ export class ClusterRegistryRepository {
     return Number(count); // PostgreSQL's count is a bigint, which pg returns as a string
   }
 
-  async get(id: string): Promise<ClusterRecord | undefined> {
+  async get(id: string): Promise<StoredCluster | undefined> {
     const row = await this.db.selectFrom('clusters').selectAll().where('id', '=', id).executeTakeFirst();
     return row && this.toRecord(row);
   }
@@ -61,11 +62,11 @@ export class ClusterRegistryRepository {
         ? ApiError.conflict(`cluster "${record.id}" already exists`)
         : ApiError.conflict(`a cluster named "${record.name}" already exists`);
     }
-    return this.toRecord(row);
+    return { ...fieldsOf(row), credentials: toClusterCredentials(record.credentials) };
   }
 
   /** Applies the patch and returns the result, or undefined when there is no such cluster; 409 on a taken name. */
-  async update(id: string, patch: ClusterPatch): Promise<ClusterRecord | undefined> {
+  async update(id: string, patch: ClusterPatch): Promise<StoredCluster | undefined> {
     const changes: Partial<ClustersTable> = { updated_at: utcTimestamp(patch.updatedAt, 'updatedAt') };
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.description !== undefined) changes.description = patch.description;
@@ -96,24 +97,29 @@ export class ClusterRegistryRepository {
     return this.cipher.encrypt(credentials, credentialsContext(id));
   }
 
-  private toRecord(row: Selectable<ClustersTable>): ClusterRecord {
-    let credentials: ClusterCredentials;
+  private toRecord(row: Selectable<ClustersTable>): StoredCluster {
+    let plaintext: object;
     try {
-      credentials = toClusterCredentials(this.cipher.decrypt(row.credentials, credentialsContext(row.id)));
+      plaintext = this.cipher.decrypt(row.credentials, credentialsContext(row.id));
     } catch (error) {
-      if (error instanceof CredentialsDecryptionError) throw new CredentialsDecryptionError(error.why, row.id);
+      if (error instanceof CredentialsDecryptionError)
+        return { ...fieldsOf(row), unreadable: new CredentialsDecryptionError(error.why, row.id) };
+      if (error instanceof ApiError) return { ...fieldsOf(row), unreadable: error }; // no ENCRYPTION_KEY
       throw error;
     }
-    return {
-      id: row.id,
-      name: row.name,
-      description: row.description,
-      apiServer: row.api_server,
-      credentials,
-      createdAt: row.created_at,
-      updatedAt: row.updated_at,
-    };
+    return { ...fieldsOf(row), credentials: toClusterCredentials(plaintext) };
   }
+}
+
+function fieldsOf(row: Selectable<ClustersTable>): Omit<ClusterRecord, 'credentials'> {
+  return {
+    id: row.id,
+    name: row.name,
+    description: row.description,
+    apiServer: row.api_server,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  };
 }
 
 /** Binds a blob to its row: the same ciphertext under another cluster's id fails its integrity check. */

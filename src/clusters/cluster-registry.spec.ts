@@ -1,8 +1,10 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Logger } from '@nestjs/common';
 import type { KubeSettings } from '../config/kube.config.js';
-import type { ClusterRecord } from './cluster-record.js';
+import type { StoredCluster } from './cluster-record.js';
+import { CredentialsDecryptionError } from './credentials-cipher.js';
 import { ClusterRegistry } from './cluster-registry.js';
 import type { ClusterRegistryRepository } from './cluster-registry.repository.js';
 import { SandboxLauncher, type RunningSandbox } from './sandbox-cluster.js';
@@ -37,7 +39,7 @@ class StubSandbox extends SandboxLauncher {
   }
 }
 
-function repository(records: ClusterRecord[] = []): ClusterRegistryRepository {
+function repository(records: StoredCluster[] = []): ClusterRegistryRepository {
   return {
     list: () => Promise.resolve(records),
     count: () => Promise.resolve(records.length),
@@ -63,7 +65,7 @@ function settings(overrides: Partial<KubeSettings>): KubeSettings {
   };
 }
 
-const stored: ClusterRecord = {
+const stored: StoredCluster = {
   id: 'prod',
   name: 'prod',
   description: null,
@@ -105,7 +107,7 @@ describe(ClusterRegistry.name, () => {
       },
       { id: 'minikube', name: 'minikube', source: 'kubeconfig', readOnly: true, apiServer: 'https://10.0.0.2:6443' },
     ]);
-    expect(entries[0].access).toEqual({
+    expect(entries[0]).toHaveProperty('access', {
       kind: 'kubeconfig-file',
       path: first,
       context: 'kind-kind',
@@ -183,5 +185,44 @@ describe(ClusterRegistry.name, () => {
       access: { kind: 'token', apiServer: 'https://10.9.9.9', token: 't' },
     });
     await expect(registry.get('nope')).rejects.toMatchObject({ status: 404, reason: 'ClusterNotFound' });
+  });
+  describe('a registered cluster whose credentials cannot be read', () => {
+    const unreadable = new CredentialsDecryptionError('they were encrypted with a different ENCRYPTION_KEY', 'vault');
+    const { credentials: _credentials, ...fields } = stored;
+    const records: StoredCluster[] = [stored, { ...fields, id: 'vault', name: 'vault', unreadable }];
+    afterEach(() => jest.restoreAllMocks());
+
+    it('is listed and described, marked unavailable, beside the usable ones', async () => {
+      const registry = new ClusterRegistry(settings({ sandbox: 'off' }), repository(records), new StubSandbox());
+      await registry.onModuleInit();
+      expect(await registry.list()).toEqual([
+        expect.objectContaining({ id: 'prod', access: expect.objectContaining({ kind: 'token' }) }),
+        { ...fields, id: 'vault', name: 'vault', source: 'api', readOnly: false, unavailable: unreadable },
+      ]);
+      await expect(registry.describe('vault')).resolves.toMatchObject({ id: 'vault', unavailable: unreadable });
+    });
+
+    it('is refused, with the reason, to whoever wants to connect to it', async () => {
+      const registry = new ClusterRegistry(settings({ sandbox: 'off' }), repository(records), new StubSandbox());
+      await registry.onModuleInit();
+      await expect(registry.get('vault')).rejects.toBe(unreadable);
+      await expect(registry.get('prod')).resolves.toMatchObject({ id: 'prod' });
+    });
+
+    it('is reported at start, once, naming the cause', async () => {
+      const warn = jest.spyOn(Logger.prototype, 'warn').mockImplementation(() => undefined);
+      const registry = new ClusterRegistry(settings({ sandbox: 'off' }), repository(records), new StubSandbox());
+      await registry.onModuleInit();
+      expect(warn.mock.calls).toEqual([
+        [
+          {
+            event: 'cluster.credentials.unreadable',
+            clusterId: 'vault',
+            reason:
+              'credentials of cluster "vault" cannot be decrypted: they were encrypted with a different ENCRYPTION_KEY',
+          },
+        ],
+      ]);
+    });
   });
 });

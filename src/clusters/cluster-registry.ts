@@ -3,8 +3,8 @@ import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleIn
 import { ApiError } from '../common/errors/api-error.js';
 import { kubeConfig, type KubeSettings } from '../config/kube.config.js';
 import { clusterIdFor, registeredClusterId } from './cluster-ids.js';
-import type { ClusterEntry } from './cluster-entry.js';
-import type { ClusterCredentials, ClusterRecord } from './cluster-record.js';
+import type { ClusterEntry, ListedClusterEntry } from './cluster-entry.js';
+import type { ClusterCredentials, StoredCluster } from './cluster-record.js';
 import { ClusterRegistryRepository } from './cluster-registry.repository.js';
 import type { ClusterAccess } from './kube/cluster-access.js';
 import { inClusterServer, readKubeconfigContexts } from './kube/kubeconfig-contexts.js';
@@ -26,7 +26,7 @@ export class ClusterRegistry implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ClusterRegistry.name);
   private configured: ClusterEntry[] = [];
   private sandbox?: RunningSandbox;
-  private readonly recent = new Map<string, { entry: ClusterEntry; until: number }>();
+  private readonly recent = new Map<string, { entry: ListedClusterEntry; until: number }>();
 
   constructor(
     @Inject(kubeConfig.KEY) private readonly settings: KubeSettings,
@@ -41,19 +41,28 @@ export class ClusterRegistry implements OnModuleInit, OnApplicationShutdown {
       (this.settings.sandbox === 'auto' && this.configured.length === 0 && (await this.repository.count()) === 0);
     if (wantsSandbox) this.configured.push(await this.startSandbox());
     this.logger.log({ event: 'clusters.loaded', clusters: this.configured.map(({ id, source }) => ({ id, source })) });
+    await this.checkStoredCredentials();
   }
 
   async onApplicationShutdown(): Promise<void> {
     await this.sandbox?.stop();
   }
 
-  /** All clusters: configured ones first, then registered ones oldest first. */
-  async list(): Promise<ClusterEntry[]> {
+  /** All clusters: configured ones first, then registered ones oldest first, the unavailable ones included. */
+  async list(): Promise<ListedClusterEntry[]> {
     const stored = await this.repository.list();
     return [...this.configured, ...stored.map(toEntry)];
   }
 
+  /** A cluster to connect to: 404 `ClusterNotFound` for an unknown id, the reason for an unavailable one. */
   async get(id: string): Promise<ClusterEntry> {
+    const entry = await this.describe(id);
+    if ('unavailable' in entry) throw entry.unavailable;
+    return entry;
+  }
+
+  /** A cluster as listed, usable or not; 404 `ClusterNotFound` for an unknown id. */
+  async describe(id: string): Promise<ListedClusterEntry> {
     const configured = this.configured.find((entry) => entry.id === id);
     if (configured) return configured;
     const cached = this.recent.get(id);
@@ -81,6 +90,22 @@ export class ClusterRegistry implements OnModuleInit, OnApplicationShutdown {
 
   isConfigured(id: string): boolean {
     return this.configured.some((entry) => entry.id === id);
+  }
+
+  /**
+   * Says at start which registered clusters cannot be used because their credentials cannot be read (typically
+   * `ENCRYPTION_KEY` changed or was not set): one warning each, with the reason. They stay listed as disconnected,
+   * and every other cluster works.
+   */
+  private async checkStoredCredentials(): Promise<void> {
+    for (const record of await this.repository.list()) {
+      if ('unreadable' in record)
+        this.logger.warn({
+          event: 'cluster.credentials.unreadable',
+          clusterId: record.id,
+          reason: record.unreadable.message,
+        });
+    }
   }
 
   /**
@@ -156,18 +181,19 @@ export class ClusterRegistry implements OnModuleInit, OnApplicationShutdown {
   }
 }
 
-function toEntry(record: ClusterRecord): ClusterEntry {
-  return {
+function toEntry(record: StoredCluster): ListedClusterEntry {
+  const fields = {
     id: record.id,
     name: record.name,
     description: record.description,
     apiServer: record.apiServer,
-    source: 'api',
-    access: accessOf(record.credentials, record.apiServer),
+    source: 'api' as const,
     readOnly: false,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };
+  if ('unreadable' in record) return { ...fields, unavailable: record.unreadable };
+  return { ...fields, access: accessOf(record.credentials, record.apiServer) };
 }
 
 function accessOf(credentials: ClusterCredentials, apiServer: string | null): ClusterAccess {

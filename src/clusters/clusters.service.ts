@@ -5,7 +5,7 @@ import { kubeConfig, type KubeSettings } from '../config/kube.config.js';
 import { mergeAccess, resolveAccess } from './cluster-credentials.js';
 import type { ClusterConnection, ClusterHealth } from './cluster-connection.js';
 import { ClusterConnections } from './cluster-connections.js';
-import type { ClusterEntry } from './cluster-entry.js';
+import type { ListedClusterEntry } from './cluster-entry.js';
 import { ClusterRegistry } from './cluster-registry.js';
 import { ClusterRegistryRepository } from './cluster-registry.repository.js';
 import type { Cluster, ClusterTestResult, RegisteredCluster } from './dto/cluster.dto.js';
@@ -41,7 +41,7 @@ export class ClustersService {
   }
 
   async get(clusterId: string): Promise<Cluster> {
-    const entry = await this.registry.get(clusterId);
+    const entry = await this.registry.describe(clusterId);
     return toCluster(entry, await this.healthOf(entry));
   }
 
@@ -66,7 +66,9 @@ export class ClustersService {
     const entry = await this.writableEntry(clusterId);
     const record = await this.repository.get(clusterId);
     if (!record) throw ApiError.clusterNotFound(clusterId);
-    const access = mergeAccess({ apiServer: record.apiServer ?? '', credentials: record.credentials }, body);
+    const current =
+      'unreadable' in record ? undefined : { apiServer: record.apiServer ?? '', credentials: record.credentials };
+    const access = mergeAccess(current, body);
     const updated = await this.repository.update(clusterId, {
       updatedAt: laterThan(entry.updatedAt),
       ...(body.name !== undefined ? { name: body.name } : {}),
@@ -90,13 +92,15 @@ export class ClustersService {
   }
 
   async test(clusterId: string): Promise<ClusterTestResult> {
+    const entry = await this.registry.describe(clusterId);
+    if ('unavailable' in entry) return { connected: false, version: null, message: entry.unavailable.message };
     const connection = await this.connections.get(clusterId);
     const health = await connection.probe(this.settings.testTimeoutMs);
     return { connected: health.status === 'connected', version: health.version, message: health.message };
   }
 
-  private async writableEntry(clusterId: string): Promise<ClusterEntry> {
-    const entry = await this.registry.get(clusterId);
+  private async writableEntry(clusterId: string): Promise<ListedClusterEntry> {
+    const entry = await this.registry.describe(clusterId);
     if (entry.readOnly) {
       throw ApiError.conflict(
         `cluster "${clusterId}" comes from ${entry.source === 'kubeconfig' ? 'a kubeconfig file' : `the ${entry.source} configuration`} and cannot be changed through the API`,
@@ -105,21 +109,26 @@ export class ClustersService {
     return entry;
   }
 
-  private healthOf(entry: ClusterEntry): Promise<ClusterHealth> {
+  private healthOf(entry: ListedClusterEntry): Promise<ClusterHealth> {
+    if ('unavailable' in entry) return Promise.resolve(disconnected(entry.unavailable.message));
     let connection: ClusterConnection;
     try {
       connection = this.connections.forEntry(entry);
     } catch (error) {
       // One cluster whose client cannot be built must not break the listing of the others.
       const message = error instanceof ApiError ? error.message : `cluster "${entry.id}" cannot be used`;
-      return Promise.resolve({ status: 'disconnected', version: null, nodeCount: null, podCount: null, message });
+      return Promise.resolve(disconnected(message));
     }
     const health = connection.cachedHealth();
     return health.checkedAt === undefined ? connection.health(FIRST_PROBE_WAIT_MS) : Promise.resolve(health);
   }
 }
 
-function toCluster(entry: ClusterEntry, health: ClusterHealth): Cluster {
+function disconnected(message: string): ClusterHealth {
+  return { status: 'disconnected', version: null, nodeCount: null, podCount: null, message };
+}
+
+function toCluster(entry: ListedClusterEntry, health: ClusterHealth): Cluster {
   return {
     id: entry.id,
     name: entry.name,

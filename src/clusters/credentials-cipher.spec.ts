@@ -126,7 +126,7 @@ describe(CredentialsCipher.name, () => {
       }
       expect(thrown).toBeInstanceOf(CredentialsDecryptionError);
       const error = thrown as CredentialsDecryptionError;
-      expect(error).toMatchObject({ status: 500, reason: 'Internal' });
+      expect(error).toMatchObject({ status: 502, reason: 'ClusterUnreachable' });
       expect(error.message).toMatch(why);
       for (const form of plaintextForms(TOKEN)) expect(`${error.message} ${error.stack}`).not.toContain(form);
     });
@@ -142,15 +142,18 @@ describe(CredentialsCipher.name, () => {
 
     it('refuses to store credentials with 503', () => {
       expect(() => keyless.encrypt(CREDENTIALS)).toThrow(
-        new ApiError(503, 'Internal', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured'),
+        new ApiError(503, 'NotConfigured', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured'),
       );
-      expect(() => keyless.encrypt(CREDENTIALS)).toThrow(expect.objectContaining({ status: 503, reason: 'Internal' }));
+      expect(() => keyless.encrypt(CREDENTIALS)).toThrow(
+        expect.objectContaining({ status: 503, reason: 'NotConfigured' }),
+      );
     });
 
     it('refuses to read stored credentials with 503', () => {
       expect(() => keyless.decrypt(cipher.encrypt(CREDENTIALS))).toThrow(
         expect.objectContaining({
           status: 503,
+          reason: 'NotConfigured',
           message: 'cannot read stored cluster credentials: ENCRYPTION_KEY is not configured',
         }),
       );

@@ -24,14 +24,17 @@ const KEY_ID_BYTES = 6;
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 
-/** Stored credentials that cannot be turned back into plaintext. The message says why, never what. */
+/**
+ * Stored credentials that cannot be turned back into plaintext. The message says why, never what. A cluster whose
+ * credentials cannot be read cannot be reached: 502 `ClusterUnreachable`, as for credentials that cannot be loaded.
+ */
 export class CredentialsDecryptionError extends ApiError {
   constructor(
     readonly why: string,
     clusterId?: string,
   ) {
     const whose = clusterId === undefined ? 'stored cluster credentials' : `credentials of cluster "${clusterId}"`;
-    super(500, 'Internal', `${whose} cannot be decrypted: ${why}`);
+    super(502, 'ClusterUnreachable', `${whose} cannot be decrypted: ${why}`);
     this.name = 'CredentialsDecryptionError';
   }
 }
@@ -62,7 +65,7 @@ export class CredentialsCipher {
   /** The value as a self-describing text blob; `context` (not secret, not stored) must be given again to decrypt. */
   encrypt(value: object, context?: string): string {
     if (!this.key) {
-      throw new ApiError(503, 'Internal', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured');
+      throw new ApiError(503, 'NotConfigured', 'cannot store cluster credentials: ENCRYPTION_KEY is not configured');
     }
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, this.key.secret, iv, { authTagLength: TAG_BYTES });
@@ -76,7 +79,11 @@ export class CredentialsCipher {
   /** The value `encrypt` was given; `CredentialsDecryptionError` for a blob of another key, altered or malformed. */
   decrypt(blob: string, context?: string): object {
     if (!this.key) {
-      throw new ApiError(503, 'Internal', 'cannot read stored cluster credentials: ENCRYPTION_KEY is not configured');
+      throw new ApiError(
+        503,
+        'NotConfigured',
+        'cannot read stored cluster credentials: ENCRYPTION_KEY is not configured',
+      );
     }
     const parts = blob.split('.');
     if (parts[0] !== FORMAT) throw new CredentialsDecryptionError('not a known credentials format');

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { Logger, type FactoryProvider } from '@nestjs/common';
 import SqliteDatabase from 'better-sqlite3';
@@ -33,7 +33,10 @@ export function openDatabase(target: DatabaseTarget): Kysely<Database> {
 }
 
 function sqliteDialect(path: string): SqliteDialect {
-  if (path !== SQLITE_MEMORY) mkdirSync(dirname(resolve(path)), { recursive: true });
+  if (path !== SQLITE_MEMORY) {
+    mkdirSync(dirname(resolve(path)), { recursive: true });
+    createPrivateFile(path);
+  }
   const database = new SqliteDatabase(path);
   if (path !== SQLITE_MEMORY) {
     // WAL lets readers (another process, a backup) run beside the writer; NORMAL sync is durable enough under WAL
@@ -45,6 +48,23 @@ function sqliteDialect(path: string): SqliteDialect {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   return new SqliteDialect({ database });
+}
+
+/**
+ * Creates the database file for its owner only (0600) unless it exists: it holds the encrypted cluster credentials,
+ * and SQLite would create it 0644. SQLite gives its -wal and -shm files the database file's mode. An existing file
+ * keeps the mode its operator gave it.
+ */
+function createPrivateFile(path: string): void {
+  let fd: number;
+  try {
+    fd = openSync(path, 'wx', 0o600);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return;
+    throw error;
+  }
+  closeSync(fd);
+  chmodSync(path, 0o600); // the umask may have taken the owner's bits away from the mode asked for
 }
 
 function postgresDialect(url: string): PostgresDialect {

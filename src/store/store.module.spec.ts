@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Logger, type DynamicModule } from '@nestjs/common';
@@ -182,6 +182,52 @@ describe('store on an SQLite file', () => {
     } finally {
       await second.close();
     }
+  });
+});
+
+describe('store on an SQLite file, its permissions', () => {
+  let dir: string;
+  let umask: number;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'pod-api-store-mode-'));
+    umask = process.umask(0); // the most permissive umask: the modes must not depend on it
+  });
+  afterEach(() => {
+    process.umask(umask);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('creates the database file and its WAL and shared-memory files readable by the owner only', async () => {
+    const path = join(dir, 'pod-api.db');
+    const store = await startStore(`sqlite:${path}`);
+    try {
+      const db = store.get<Kysely<Database>>(DATABASE);
+      await db
+        .insertInto('clusters')
+        .values({
+          id: 'x',
+          name: 'x',
+          description: null,
+          api_server: null,
+          credentials: 'v1.x',
+          created_at: 'a',
+          updated_at: 'a',
+        })
+        .execute();
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 });
+      }
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('leaves the mode of an existing database file as the operator set it', async () => {
+    const path = join(dir, 'shared.db');
+    writeFileSync(path, '', { mode: 0o640 });
+    const store = await startStore(`sqlite:${path}`);
+    await store.close();
+    expect(statSync(path).mode & 0o777).toBe(0o640);
   });
 });
 

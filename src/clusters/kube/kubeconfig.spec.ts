@@ -1,6 +1,6 @@
 import { ApiError } from '../../common/errors/api-error.js';
 import { ClientNodeKubeApiFactory } from './client-node-kube-api.js';
-import { assertSelfContainedKubeconfig, loadKubeconfig } from './kubeconfig.js';
+import { KUBECONFIG_LIMITS, loadKubeconfig } from './kubeconfig.js';
 
 // Importing @kubernetes/client-node (ESM-only) under jest needs Node's --experimental-vm-modules (see README): this
 // spec failing to load means that set-up broke.
@@ -77,9 +77,12 @@ describe(loadKubeconfig.name, () => {
   });
 });
 
-describe(assertSelfContainedKubeconfig.name, () => {
+describe('loadKubeconfig, on credentials from the host', () => {
+  const withUser = (user: string) =>
+    `clusters: [{name: c, cluster: {server: "https://1.2.3.4"}}]\nusers: [{name: u, user: {${user}}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`;
+
   it('accepts inline credentials', () => {
-    expect(() => assertSelfContainedKubeconfig(kubeconfig())).not.toThrow();
+    expect(() => loadKubeconfig(kubeconfig(), { requireCurrentContext: true })).not.toThrow();
   });
 
   it.each([
@@ -99,18 +102,143 @@ describe(assertSelfContainedKubeconfig.name, () => {
       user: 'client-certificate: /etc/ssl/private/x.crt',
       problem: 'refers to a client certificate file (client-certificate)',
     },
-  ])('refuses $label before anything reads it', ({ user, problem }) => {
-    const text = `clusters: [{name: c, cluster: {server: "https://1.2.3.4"}}]\nusers: [{name: u, user: {${user}}}]\ncontexts: [{name: x, context: {cluster: c, user: u}}]\ncurrent-context: x\n`;
-    expect(() => assertSelfContainedKubeconfig(text)).toThrow(
+    {
+      label: 'a client key file',
+      user: 'client-key: /etc/ssl/private/x.key',
+      problem: 'refers to a client key file (client-key)',
+    },
+    { label: 'a quoted key', user: '"exec": {command: id}', problem: 'uses an exec credential plugin (exec)' },
+    {
+      label: 'a key spelled with escapes',
+      user: '"\\x65x\\u0065c": {command: id}',
+      problem: 'uses an exec credential plugin (exec)',
+    },
+  ])('refuses $label before client-node reads it', ({ user, problem }) => {
+    expect(() => loadKubeconfig(withUser(user))).toThrow(
       `kubeConfig ${problem}; only inline credentials can be registered`,
     );
   });
 
   it('refuses a certificate-authority file', () => {
     const text = 'clusters: [{name: c, cluster: {server: "https://1.2.3.4", certificate-authority: /etc/passwd}}]\n';
-    expect(() => assertSelfContainedKubeconfig(text)).toThrow(
+    expect(() => loadKubeconfig(text)).toThrow(
       'kubeConfig refers to a certificate-authority file (certificate-authority)',
     );
+  });
+
+  it('refuses an exec plugin written as JSON', () => {
+    const text = JSON.stringify({
+      clusters: [{ name: 'c', cluster: { server: 'https://1.2.3.4' } }],
+      users: [{ name: 'u', user: { exec: { command: 'id' } } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    });
+    expect(() => loadKubeconfig(text)).toThrow('kubeConfig uses an exec credential plugin (exec)');
+  });
+
+  it('reads a kubeconfig written as JSON', () => {
+    const text = JSON.stringify({
+      clusters: [{ name: 'c', cluster: { server: 'https://1.2.3.4' } }],
+      users: [{ name: 'u', user: { token: 't' } }],
+      contexts: [{ name: 'x', context: { cluster: 'c', user: 'u' } }],
+      'current-context': 'x',
+    });
+    expect(loadKubeconfig(text, { requireCurrentContext: true }).getCurrentUser()).toMatchObject({ token: 't' });
+  });
+
+  // Whatever client-node's own YAML parser could read as a field must be refused before it gets the chance.
+  it.each([
+    {
+      label: 'a merge key (<<) holding exec',
+      text: withUser('<<: {exec: {command: id}}'),
+      message: 'kubeConfig uses a YAML merge key (<<), which kubeconfigs never need',
+    },
+    {
+      label: 'a quoted merge key holding exec',
+      text: withUser('"<<": {exec: {command: id}}'),
+      message: 'kubeConfig uses a YAML merge key (<<), which kubeconfigs never need',
+    },
+    {
+      label: 'a !!merge tag',
+      text: withUser('!!merge "<<": {exec: {command: id}}'),
+      message: 'kubeConfig uses a YAML tag (!), which kubeconfigs never need',
+    },
+    {
+      label: 'exec from an anchored mapping',
+      text: `defaults: &d {exec: {command: id}}\n${withUser('<<: *d')}`,
+      message: 'kubeConfig uses YAML anchors or aliases (& and *), which kubeconfigs never need',
+    },
+    {
+      label: 'exec as an alias value',
+      text: withUser('token: t, exec: *e'),
+      message: 'kubeConfig uses YAML anchors or aliases (& and *), which kubeconfigs never need',
+    },
+    {
+      label: 'a custom tag',
+      text: withUser('exec: !plugin {command: id}'),
+      message: 'kubeConfig uses a YAML tag (!), which kubeconfigs never need',
+    },
+    {
+      label: 'a !!binary value',
+      text: withUser('token: !!binary dG9rZW4='),
+      message: 'kubeConfig uses a YAML tag (!), which kubeconfigs never need',
+    },
+    {
+      label: 'a %YAML 1.1 directive (merge keys on in YAML 1.1)',
+      text: `%YAML 1.1\n---\n${withUser('<<: {exec: {command: id}}')}`,
+      message: 'kubeConfig uses a YAML directive (%), which kubeconfigs never need',
+    },
+    {
+      label: 'the user repeated (one parser keeps the first, another the last)',
+      text: `clusters: [{name: c, cluster: {server: "https://1.2.3.4"}}]\nusers:\n- name: u\n  user: {token: t}\n  user: {exec: {command: id}}\n`,
+      message: 'kubeConfig is not a valid kubeconfig: a key is repeated within one mapping',
+    },
+    {
+      label: 'a field repeated in quoted and plain form',
+      text: withUser('token: t, "token": u'),
+      message: 'kubeConfig is not a valid kubeconfig: a key is repeated within one mapping',
+    },
+    {
+      label: 'a second document',
+      text: `${kubeconfig()}---\n${withUser('exec: {command: id}')}`,
+      message: 'kubeConfig is not a valid kubeconfig: it holds more than one YAML document',
+    },
+    {
+      label: 'a text that is not a mapping',
+      text: '- clusters: []\n',
+      message: 'kubeConfig is not a valid kubeconfig: it is not a YAML mapping',
+    },
+  ])('refuses $label', ({ text, message }) => {
+    expect(() => loadKubeconfig(text)).toThrow(
+      expect.objectContaining({ status: 400, reason: 'BadRequest', message }) as ApiError,
+    );
+  });
+
+  it.each([
+    {
+      label: 'over the size limit',
+      text: kubeconfig(`preferences: {note: "${'x'.repeat(KUBECONFIG_LIMITS.maxBytes)}"}\n`),
+      message: 'kubeConfig is larger than the limit of 512 KiB',
+    },
+    {
+      label: 'with too many tokens',
+      text: kubeconfig(`extensions: [${'1,'.repeat(KUBECONFIG_LIMITS.maxTokens)}]\n`),
+      message: `kubeConfig has more than ${KUBECONFIG_LIMITS.maxTokens} YAML tokens, which kubeconfigs never need`,
+    },
+    {
+      label: 'nested too deep',
+      text: kubeconfig(`extensions: ${'['.repeat(KUBECONFIG_LIMITS.maxDepth + 1)}\n`),
+      message: `kubeConfig nests collections more than ${KUBECONFIG_LIMITS.maxDepth} levels deep, which kubeconfigs never need`,
+    },
+  ])('refuses a kubeconfig $label', ({ text, message }) => {
+    expect(() => loadKubeconfig(text)).toThrow(expect.objectContaining({ status: 400, message }) as ApiError);
+  });
+
+  it('accepts a kubeconfig of the largest size', () => {
+    const base = kubeconfig('current-context: edge\npreferences: {note: ""}\n');
+    const padded = base.replace('note: ""', `note: "${'x'.repeat(KUBECONFIG_LIMITS.maxBytes - base.length)}"`);
+    expect(padded).toHaveLength(KUBECONFIG_LIMITS.maxBytes);
+    expect(() => loadKubeconfig(padded, { requireCurrentContext: true })).not.toThrow();
   });
 });
 

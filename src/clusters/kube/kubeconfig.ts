@@ -1,6 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import { parse as parseYaml } from 'yaml';
 import { ApiError } from '../../common/errors/api-error.js';
+import { PlainYamlError, readPlainYaml } from './plain-yaml.js';
 
 export interface KubeconfigOptions {
   /** Refuse a kubeconfig without `current-context` (a registered cluster is one context). */
@@ -8,13 +8,25 @@ export interface KubeconfigOptions {
 }
 
 /**
- * Reads kubeconfig text (YAML) into client-node's `KubeConfig`. Problems are reported as 400 naming the broken part,
+ * What one kubeconfig may cost to read. Kubeconfigs with embedded certificates are tens of KiB and a few hundred
+ * tokens per cluster; these bounds leave room for a file of a couple of hundred clusters and keep any text from
+ * holding the event loop.
+ */
+export const KUBECONFIG_LIMITS = { maxBytes: 512 * 1024, maxTokens: 20_000, maxDepth: 32 } as const;
+
+/**
+ * Reads kubeconfig text (YAML or JSON) into client-node's `KubeConfig`, after refusing what would make the service run
+ * a program or read a file on its host (`assertSelfContained`). Problems are reported as 400 naming the broken part,
  * never quoting the text: a kubeconfig holds tokens and keys, and YAML parsers echo the lines around an error.
  */
 export function loadKubeconfig(text: string, options: KubeconfigOptions = {}): KubeConfig {
+  const document = readKubeconfigDocument(text);
+  assertSelfContained(document);
   const config = new KubeConfig();
   try {
-    config.loadFromString(text);
+    // client-node is given the very document that was checked, as JSON: its own YAML parser (js-yaml) never sees the
+    // text, so it can neither read a field the check did not see nor spend time on anything the check refused.
+    config.loadFromString(JSON.stringify(document));
   } catch (error) {
     throw ApiError.badRequest(`kubeConfig is not a valid kubeconfig: ${describeLoadError(error)}`);
   }
@@ -31,8 +43,30 @@ export function loadKubeconfig(text: string, options: KubeconfigOptions = {}): K
   return config;
 }
 
+type KubeconfigDocument = Record<string, unknown>;
+
+function readKubeconfigDocument(text: string): KubeconfigDocument {
+  if (Buffer.byteLength(text, 'utf8') > KUBECONFIG_LIMITS.maxBytes) {
+    throw ApiError.badRequest(`kubeConfig is larger than the limit of ${KUBECONFIG_LIMITS.maxBytes / 1024} KiB`);
+  }
+  let document: unknown;
+  try {
+    document = readPlainYaml(text, KUBECONFIG_LIMITS);
+  } catch (error) {
+    if (!(error instanceof PlainYamlError)) throw error;
+    throw ApiError.badRequest(
+      error.kind === 'invalid'
+        ? `kubeConfig is not a valid kubeconfig: ${error.message}`
+        : `kubeConfig ${error.message}, which kubeconfigs never need`,
+    );
+  }
+  if (typeof document !== 'object' || document === null || Array.isArray(document))
+    throw ApiError.badRequest('kubeConfig is not a valid kubeconfig: it is not a YAML mapping');
+  return document as KubeconfigDocument;
+}
+
 // client-node's structural messages name a field (`clusters[0].cluster.server is missing`) and are safe to show;
-// anything else (a YAML syntax error with its excerpt) is reduced to its kind.
+// anything else is reduced to its kind.
 const STRUCTURAL_MESSAGE = /^(clusters|users|contexts)\[\d+\](\.[a-z-]+)* is missing$/;
 
 function describeLoadError(error: unknown): string {
@@ -55,24 +89,19 @@ const HOST_DEPENDENT_FIELDS: Record<'users' | 'clusters', Record<string, string>
 };
 
 /**
- * Refuses a kubeconfig that is not self-contained, before client-node reads it: a user whose credentials come from a
- * command (`exec`), an auth-provider plugin or files on this machine (client-node reads `token-file` while parsing)
- * would make the service run programs or read files on its host for whoever registers a cluster. Inline
- * credentials (`token`, `client-certificate-data`, `certificate-authority-data`…) are what registration accepts.
+ * Refuses a kubeconfig that is not self-contained: a user whose credentials come from a command (`exec`), an
+ * auth-provider plugin or files on this machine (client-node reads `token-file` while parsing) would make the service
+ * run programs or read files on its host for whoever registers a cluster. Inline credentials (`token`,
+ * `client-certificate-data`, `certificate-authority-data`…) are what registration accepts. It looks where client-node
+ * looks (`users[].user`, `clusters[].cluster`), in the document client-node is then given.
  */
-export function assertSelfContainedKubeconfig(text: string): void {
-  let document: unknown;
-  try {
-    document = parseYaml(text);
-  } catch {
-    throw ApiError.badRequest('kubeConfig is not a valid kubeconfig: not valid YAML');
-  }
+function assertSelfContained(document: KubeconfigDocument): void {
   for (const section of ['users', 'clusters'] as const) {
-    const items = (document as Record<string, unknown> | null)?.[section];
+    const items = document[section];
     if (!Array.isArray(items)) continue;
     const inner = section === 'users' ? 'user' : 'cluster';
-    for (const item of items as Record<string, unknown>[]) {
-      const fields = item?.[inner];
+    for (const item of items as unknown[]) {
+      const fields = typeof item === 'object' && item !== null ? (item as Record<string, unknown>)[inner] : undefined;
       if (typeof fields !== 'object' || fields === null) continue;
       for (const [field, problem] of Object.entries(HOST_DEPENDENT_FIELDS[section])) {
         if (field in fields)

@@ -11,6 +11,8 @@ export const ERROR_REASONS = [
   'TooManyPods',
   'ClusterUnreachable',
   'UpstreamTimeout',
+  /** The service lacks a setting this request needs (503); an operator's task, not a fault. */
+  'NotConfigured',
   'Internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
