@@ -222,6 +222,34 @@ describe('live pod list over WebSocket (e2e)', () => {
     });
   });
 
+  it('refuses messages beyond the burst with TooManyRequests, and the subscribe in force stays so', async () => {
+    const client = await watch();
+    for (let i = 0; i < 10; i++) client.send({ type: 'subscribe', namespace: 'batch' }); // the default burst
+    client.send({ type: 'subscribe', namespace: 'shop' });
+    await expect(client.next('error')).resolves.toMatchObject({
+      code: 429,
+      reason: 'TooManyRequests',
+      message: 'too many messages: at most 5 per second, 10 at once',
+    });
+    const snapshot = await client.next('snapshot');
+    expect((snapshot.items as { namespace: string }[]).map((pod) => pod.namespace)).toContain('batch');
+    expect(new Set((snapshot.items as { namespace: string }[]).map((pod) => pod.namespace))).toEqual(
+      new Set(['batch']),
+    );
+
+    // Changes come in the cache's order: the pod added to batch arrives after the one added to shop would.
+    await call(sandbox, '/api/v1/namespaces/shop/pods', {
+      method: 'POST',
+      body: podManifest('refused-view', 'shop', { nodeName: GHOST_NODE }),
+    });
+    await call(sandbox, '/api/v1/namespaces/batch/pods', {
+      method: 'POST',
+      body: podManifest('kept-view', 'batch', { nodeName: GHOST_NODE }),
+    });
+    await expect(client.next('added')).resolves.toMatchObject({ pod: { name: 'kept-view', namespace: 'batch' } });
+    expect(client.received.filter((message) => message.type === 'added')).toHaveLength(1);
+  });
+
   it('stops sending after unsubscribe', async () => {
     const client = await watch();
     client.send({ type: 'subscribe', namespace: 'live' });

@@ -24,6 +24,31 @@ class PodsEnv {
   @Min(1)
   @Max(600)
   PODS_WATCH_SYNC_TIMEOUT_SECONDS: number = 30;
+
+  /**
+   * A live pod list whose client leaves more than the send buffer unread for this long is closed with 1013: it is
+   * not reading, or reads too slowly to follow the list. Of the order of the heartbeat, which drops a peer that
+   * answers no ping, and long enough for a slow link to take in the largest snapshot.
+   */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  PODS_WATCH_CONGESTED_CLOSE_SECONDS: number = 30;
+
+  /** Messages a live pod list's client may send per second on average; beyond, each gets TooManyRequests. */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PODS_WATCH_MESSAGES_PER_SECOND: number = 5;
+
+  /** Messages a live pod list's client may send at once, above the steady rate (a filter typed key by key). */
+  @ToInt()
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  PODS_WATCH_MESSAGE_BURST: number = 10;
 }
 
 export const podsConfig = registerAs('pods', () => {
@@ -32,6 +57,9 @@ export const podsConfig = registerAs('pods', () => {
     watchMaxItems: env.PODS_WATCH_MAX_ITEMS,
     watchCoalesceMs: env.PODS_WATCH_COALESCE_MS,
     watchSyncTimeoutMs: env.PODS_WATCH_SYNC_TIMEOUT_SECONDS * 1000,
+    watchCongestedCloseMs: env.PODS_WATCH_CONGESTED_CLOSE_SECONDS * 1000,
+    watchMessagesPerSecond: env.PODS_WATCH_MESSAGES_PER_SECOND,
+    watchMessageBurst: env.PODS_WATCH_MESSAGE_BURST,
   };
 });
 export type PodsConfig = ConfigType<typeof podsConfig>;

@@ -16,8 +16,11 @@ import { indexPod } from './indexed-pod.js';
 import type { PodIndexes } from './pod-indexes.js';
 import { createPodMatcher, parsePodFilter, toPodSort, type PodFilter } from './pod-query.js';
 import { PodWatchView } from './pod-watch.view.js';
+import { SendCongestion } from './send-congestion.js';
+import { TokenBucket } from './token-bucket.js';
 
-// Past this much unread data, changes wait (coalesced) instead of piling up in the socket.
+// Past this much unread data nothing more is queued: changes wait (coalesced), a snapshot is not built until the
+// client has read. What a socket holds is then bounded by this plus the last message queued.
 const CONGESTED_BYTES = 4 * 1024 * 1024;
 
 export interface PodWatchDependencies {
@@ -31,23 +34,45 @@ export interface PodWatchDependencies {
  * remembered `resourceVersion`, the changes missed since), then the changes to the filtered set as they happen.
  * Errors go to the client as `error` messages and the socket stays open for another subscribe; removing the cluster
  * ends the session.
+ *
+ * Flow control: client messages are rate-limited (beyond the limit each is refused with TooManyRequests, without
+ * being parsed); nothing is queued while the client has more than CONGESTED_BYTES unread, and a client that stays so
+ * for `watchCongestedCloseMs` is closed with 1013.
  */
 export class PodWatchSession {
   private readonly logger = new Logger(PodWatchSession.name);
   private current?: { view: PodWatchView; unsubscribe: () => void };
   private generation = 0;
   private closed = false;
+  private readonly messages: TokenBucket;
+  private readonly congestion: SendCongestion;
+  private congestionTimer?: NodeJS.Timeout;
+  /** Waiting for the client to read (see `writable()`). */
+  private writers: (() => void)[] = [];
+  private refusalPending = false;
 
   constructor(
     private readonly socket: WebSocket,
     private readonly params: Record<string, string>,
     private readonly deps: PodWatchDependencies,
-  ) {}
+  ) {
+    const { config } = deps;
+    this.messages = new TokenBucket({
+      capacity: config.watchMessageBurst,
+      perSecond: config.watchMessagesPerSecond,
+      now: () => performance.now(),
+    });
+    this.congestion = new SendCongestion({
+      thresholdBytes: CONGESTED_BYTES,
+      closeAfterMs: config.watchCongestedCloseMs,
+      now: () => performance.now(),
+    });
+  }
 
   start(): void {
     const problem = invalidParams(this.params);
     if (problem) {
-      this.send(wsErrorMessage(problem));
+      this.write(wsErrorMessage(problem));
       this.socket.close(4400, problem.message.slice(0, 120));
       return;
     }
@@ -55,10 +80,19 @@ export class PodWatchSession {
     this.socket.once('close', () => this.stop());
   }
 
+  /** Ends the session now (the view and the cache subscription with it) and closes the socket; idempotent. */
+  private close(code: number, reason: string): void {
+    this.stop();
+    this.socket.close(code, reason);
+  }
+
   private stop(): void {
+    if (this.closed) return;
     this.closed = true;
     this.generation++;
     this.release();
+    clearTimeout(this.congestionTimer);
+    this.wakeWriters();
   }
 
   private release(): void {
@@ -68,21 +102,42 @@ export class PodWatchSession {
   }
 
   private async onMessage(raw: RawData): Promise<void> {
+    if (this.closed) return;
+    // Checked before the message is even parsed, so a flood costs next to nothing; a refused message changes nothing.
+    if (!this.messages.take()) return this.refuse();
     const generation = ++this.generation;
+    const replaced = () => generation !== this.generation;
     try {
       const message = parseMessage(POD_WATCH_CLIENT_MESSAGES, raw);
       this.release(); // a new subscribe (or an unsubscribe) ends the current view
       if (message.type === 'unsubscribe') return;
-      await this.subscribe(message, () => generation !== this.generation);
+      await this.subscribe(message, replaced);
     } catch (error) {
-      if (generation !== this.generation || this.closed) return; // replaced meanwhile, or nobody to tell
-      this.send(wsErrorMessage(asApiError(error)));
+      if (replaced()) return; // replaced meanwhile, or nobody to tell
+      await this.writable();
+      if (replaced()) return;
+      this.write(wsErrorMessage(asApiError(error)));
     }
+  }
+
+  /** Tells the client its message was refused; while it is not reading, the refusals in between make one. */
+  private async refuse(): Promise<void> {
+    if (this.refusalPending) return;
+    this.refusalPending = true;
+    await this.writable();
+    this.refusalPending = false;
+    const { watchMessagesPerSecond: rate, watchMessageBurst: burst } = this.deps.config;
+    this.write(
+      wsErrorMessage(
+        new ApiError(429, 'TooManyRequests', `too many messages: at most ${rate} per second, ${burst} at once`),
+      ),
+    );
   }
 
   private async subscribe(message: PodWatchSubscribeMessage, replaced: () => boolean): Promise<void> {
     const filter = parsePodFilter(message);
     const connection = await this.deps.connections.get(this.params.clusterId);
+    if (replaced()) return; // reading `pods` starts the cluster's cache: not for a subscribe nobody waits for
     const cache = connection.pods;
     const index = this.deps.indexes.for(connection);
     if (!(await cache.waitForSync(this.deps.config.watchSyncTimeoutMs))) {
@@ -91,13 +146,17 @@ export class PodWatchSession {
         new ApiError(504, 'UpstreamTimeout', `cluster "${connection.id}" did not list its pods in time`)
       );
     }
+    // The snapshot is built only once the client has read what it was sent before: built now, it would only wait
+    // in memory, and a later subscribe may replace it anyway.
+    await this.writable();
     if (replaced()) return;
 
     const matchesItem = createPodMatcher(filter);
     const matches = (pod: KubePod) => matchesItem(indexPod(pod));
-    const view = new PodWatchView(matches, (change) => this.send(change), {
+    // The view checks congestion before each flush, so what it sends may pass the threshold by one flush at most.
+    const view = new PodWatchView(matches, (change) => this.write(change), {
       coalesceMs: this.deps.config.watchCoalesceMs,
-      isCongested: () => this.socket.bufferedAmount > CONGESTED_BYTES,
+      isCongested: () => this.checkCongestion(),
     });
     // Subscribing and reading the current state happen in one synchronous step: no change falls between them.
     const unsubscribe = cache.subscribe((change) => view.onChange(change));
@@ -115,7 +174,7 @@ export class PodWatchSession {
     const snapshot = this.snapshot(index, filter, cache.resourceVersion, missed !== undefined);
     view.start(snapshot.keys);
     if (missed) view.replay(missed);
-    else this.send(snapshot.message);
+    else this.write(snapshot.message);
   }
 
   /** The filtered pods now, newest first; refused beyond the configured size (narrow the filter). */
@@ -146,14 +205,60 @@ export class PodWatchSession {
   }
 
   private endForRemovedCluster(connection: ClusterConnection): void {
-    this.release();
-    this.send(wsErrorMessage(ApiError.clusterNotFound(connection.id)));
-    this.socket.close(4404, 'cluster removed');
+    if (!this.checkCongestion()) this.write(wsErrorMessage(ApiError.clusterNotFound(connection.id)));
+    this.close(4404, 'cluster removed');
     this.logger.log({ event: 'pods.watch.closed', clusterId: connection.id, reason: 'cluster removed' });
   }
 
-  private send(message: object): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  /**
+   * Looks at what the client has left unread: true while it is congested. Also what starts, keeps or cancels the
+   * deadline after which a client that stays congested is closed, and closes it once past.
+   */
+  private checkCongestion(): boolean {
+    if (this.closed) return true;
+    const state = this.congestion.observe(this.socket.bufferedAmount);
+    if (state.kind === 'flowing') {
+      clearTimeout(this.congestionTimer);
+      this.congestionTimer = undefined;
+      return false;
+    }
+    if (state.kind === 'stuck') {
+      this.logger.log({ event: 'pods.watch.closed', clusterId: this.params.clusterId, reason: 'congested' });
+      this.close(1013, 'the client is not reading what it is sent');
+      return true;
+    }
+    this.congestionTimer ??= setTimeout(() => {
+      this.congestionTimer = undefined;
+      this.checkCongestion();
+    }, state.closeInMs);
+    return true;
+  }
+
+  /** Resolves once the client is not congested (at once if it is not now), or the session has ended. */
+  private writable(): Promise<void> {
+    if (!this.checkCongestion() || this.closed) return Promise.resolve();
+    return new Promise((resolve) => this.writers.push(resolve));
+  }
+
+  private wakeWriters(): void {
+    const writers = this.writers;
+    this.writers = [];
+    for (const wake of writers) wake();
+  }
+
+  // Called by ws each time a frame has been handed to the operating system: the client has read, so what waits for
+  // that may go on, and the congestion deadline is cancelled if it caught up.
+  private readonly onWritten = (): void => {
+    if (this.writers.length > 0 || this.congestionTimer) {
+      if (!this.checkCongestion()) this.wakeWriters();
+    }
+  };
+
+  /** Queues a message; callers have made sure the client is not congested (`checkCongestion()`, `writable()`). */
+  private write(message: object): void {
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    this.socket.send(JSON.stringify(message), this.onWritten);
+    this.checkCongestion(); // starts the deadline as soon as the client falls behind, whether more waits or not
   }
 }
 

@@ -93,19 +93,37 @@ describe(PodWatchView.name, () => {
     expect(summary()).toEqual(['deleted c @5', 'deleted a @7', 'added b @8']);
   });
 
-  it('holds messages while the client is congested', () => {
-    let congested = true;
-    view = new PodWatchView(isRunning, (message) => sent.push(message), {
-      coalesceMs: 250,
-      now: () => now,
-      isCongested: () => congested,
+  describe('while the client is congested', () => {
+    let congested: boolean;
+    beforeEach(() => {
+      congested = true;
+      view = new PodWatchView(isRunning, (message) => sent.push(message), {
+        coalesceMs: 250,
+        now: () => now,
+        isCongested: () => congested,
+      });
     });
-    view.start([]);
-    view.onChange(change('added', running('a'), undefined, '1'));
-    advance(1000);
-    expect(sent).toEqual([]);
-    congested = false;
-    advance(250);
-    expect(summary()).toEqual(['added a @1']);
+
+    it('holds changes, and sends each pod’s latest once the client has read', () => {
+      view.start(['shop/b']);
+      view.onChange(change('added', running('a'), undefined, '1'));
+      view.onChange(change('modified', running('b'), running('b'), '2'));
+      view.onChange(change('modified', crashing('b'), running('b'), '3'));
+      advance(1000);
+      expect(sent).toEqual([]);
+      congested = false;
+      advance(250);
+      expect(summary()).toEqual(['added a @1', 'deleted b @3']);
+    });
+
+    it('holds a replay too', () => {
+      view.start(['shop/a']);
+      view.replay([change('added', running('a'), undefined, '5')]);
+      advance(1000);
+      expect(sent).toEqual([]);
+      congested = false;
+      advance(250);
+      expect(summary()).toEqual(['added a @5']);
+    });
   });
 });
