@@ -3,6 +3,12 @@ import eslint from '@eslint/js';
 import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
+const OPTIONAL_NULL = {
+  name: 'class-validator',
+  importNames: ['IsOptional'],
+  message: 'IsOptional accepts null: use IsOmittable or IsNullable from src/common/validation/presence.ts.',
+};
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'coverage/**', '**/*.js', '**/*.mjs'] },
   eslint.configs.recommended,
@@ -33,11 +39,19 @@ export default tseslint.config(
     },
   },
   {
+    // class-validator's IsOptional lets `null` through every rule: fields use IsOmittable or IsNullable
+    // (src/common/validation/presence.ts), which tell "left out" from "null".
+    files: ['src/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { paths: [OPTIONAL_NULL] }],
+    },
+  },
+  {
     // Only the adapter behind the KubeApi port may speak client-node (STYLE §6).
     files: ['src/**/*.ts'],
     ignores: ['src/clusters/kube/**'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: '@kubernetes/client-node', message: 'Use the KubeApi port (src/clusters/kube).' }] }],
+      'no-restricted-imports': ['error', { paths: [OPTIONAL_NULL, { name: '@kubernetes/client-node', message: 'Use the KubeApi port (src/clusters/kube).' }] }],
     },
   },
 );

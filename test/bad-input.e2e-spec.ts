@@ -89,6 +89,15 @@ describe('bad input (e2e)', () => {
       const response = await request(url).put('/api/clusters/target').send({ description: null }).expect(200);
       expect(response.body.data.description).toBeNull();
     });
+
+    it('refuses null in a WebSocket message', async () => {
+      const client = await WsTestClient.connect(wsUrl(app, '/ws/clusters/target/pods/watch'));
+      client.send({ type: 'subscribe', namespace: null });
+      const error = await client.next('error');
+      expect(error).toMatchObject({ code: 400, reason: 'ValidationFailed' });
+      expect(error.details).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'namespace' })]));
+      client.close();
+    });
   });
 
   describe('reserved keys', () => {

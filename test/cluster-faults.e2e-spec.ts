@@ -2,52 +2,17 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { INestApplication, LoggerService } from '@nestjs/common';
+import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import { currentRequestId } from '../src/common/request-context.js';
 import { SandboxServer } from '../src/sandbox/sandbox-server.js';
 import { baseUrl, createTestApp } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
 import { HostileApiServer } from './helpers/hostile-api-server.js';
+import { LogCapture } from './helpers/log-capture.js';
 
 jest.setTimeout(60_000);
 
 const MIB = 1024 * 1024;
-
-/** Every line the application logs, with the request id current when it was written (what the JSON logger adds). */
-class CapturingLogger implements LoggerService {
-  readonly lines: { level: string; message: unknown; requestId?: string }[] = [];
-
-  log(message: unknown): void {
-    this.record('log', message);
-  }
-  warn(message: unknown): void {
-    this.record('warn', message);
-  }
-  error(message: unknown): void {
-    this.record('error', message);
-  }
-  debug(message: unknown): void {
-    this.record('debug', message);
-  }
-  verbose(message: unknown): void {
-    this.record('verbose', message);
-  }
-  fatal(message: unknown): void {
-    this.record('fatal', message);
-  }
-
-  events(name: string): { level: string; message: Record<string, unknown>; requestId?: string }[] {
-    return this.lines.filter(
-      (line): line is { level: string; message: Record<string, unknown>; requestId?: string } =>
-        typeof line.message === 'object' && (line.message as { event?: unknown } | null)?.event === name,
-    );
-  }
-
-  private record(level: string, message: unknown): void {
-    this.lines.push({ level, message, requestId: currentRequestId() });
-  }
-}
 
 /** Sorted `namespace/name` of every pod the service lists for a cluster. */
 async function listedPods(url: string, clusterId: string): Promise<string[]> {
@@ -123,7 +88,7 @@ describe('cluster faults (e2e)', () => {
     const socketSlack = 16 * MIB;
     let sandbox: SandboxServer;
     let hostile: HostileApiServer;
-    let logger: CapturingLogger;
+    let logger: LogCapture;
     let app: INestApplication;
     let url: string;
 
@@ -133,7 +98,7 @@ describe('cluster faults (e2e)', () => {
       writeFileSync(join(dir, 'sandbox.yaml'), sandbox.kubeconfig({ contextName: 'sound' }));
       writeFileSync(join(dir, 'hostile.yaml'), hostile.kubeconfig('hostile'));
       writeFileSync(join(dir, 'gone.yaml'), hostile.kubeconfig('gone').replace(hostile.url, unreachable));
-      logger = new CapturingLogger();
+      logger = new LogCapture();
       app = await createTestApp({
         env: {
           KUBECONFIG: ['sandbox', 'hostile', 'gone'].map((name) => join(dir, `${name}.yaml`)).join(':'),
@@ -184,7 +149,7 @@ describe('cluster faults (e2e)', () => {
       for (const watch of hostile.watches.filter((each) => each.closed))
         expect(watch.bytes).toBeLessThan(cap + socketSlack);
       expect(peak - baseline).toBeLessThan(64 * MIB);
-      expect(logger.events('pods.cache.retry').map((line) => line.message)).toContainEqual(
+      expect(logger.events('pods.cache.retry')).toContainEqual(
         expect.objectContaining({
           clusterId: 'hostile',
           reason: 'cluster "hostile" sent a watch event larger than 4 MiB',
@@ -198,11 +163,11 @@ describe('cluster faults (e2e)', () => {
       sandbox.faults.dropWatches(); // the cache logs its retry, long after the request that started it
       await request(url).get('/api/clusters').set('X-Request-Id', 'starts-the-probes').expect(200);
       await eventually(() => {
-        expect(logger.events('pods.cache.retry').map((line) => line.message.clusterId)).toContain('sound');
-        expect(logger.events('cluster.unreachable').map((line) => line.message.clusterId)).toContain('gone');
+        expect(logger.events('pods.cache.retry').map((message) => message.clusterId)).toContain('sound');
+        expect(logger.events('cluster.unreachable').map((message) => message.clusterId)).toContain('gone');
       });
       for (const name of ['pods.cache.retry', 'pods.cache.relist', 'cluster.unreachable'])
-        expect(logger.events(name).filter((line) => line.requestId !== undefined)).toEqual([]);
+        expect(logger.eventLines(name).filter((line) => line.requestId !== undefined)).toEqual([]);
     });
   });
 });

@@ -9,6 +9,7 @@ import type { KubePod } from '../src/common/kube/kube-objects.js';
 import { SandboxServer } from '../src/sandbox/sandbox-server.js';
 import { baseUrl, createTestApp } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
+import { LogCapture } from './helpers/log-capture.js';
 
 const ENCRYPTION_KEY = 'an-encryption-key-of-32-characters-or-more!';
 
@@ -425,14 +426,7 @@ describe('clusters (e2e)', () => {
 
   describe('without an encryption key', () => {
     it('refuses to store credentials with 503 NotConfigured, an expected answer logged as no error', async () => {
-      const errors: unknown[] = [];
-      const logger = {
-        log() {},
-        warn() {},
-        debug() {},
-        verbose() {},
-        error: (...args: unknown[]) => errors.push(args),
-      };
+      const logger = new LogCapture();
       const keyless = await createTestApp({
         env: { KUBECONFIG: join(dir, 'plain.yaml'), ENCRYPTION_KEY: undefined },
         logger,
@@ -446,7 +440,7 @@ describe('clusters (e2e)', () => {
           reason: 'NotConfigured',
           message: 'cannot store cluster credentials: ENCRYPTION_KEY is not configured',
         });
-        expect(errors).toEqual([]);
+        expect(logger.atLevel('error')).toEqual([]);
       } finally {
         await keyless.close();
       }

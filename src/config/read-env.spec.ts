@@ -1,7 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { IsOmittable } from '../common/validation/presence.js';
 import { ToBoolean, ToInt } from '../common/validation/transforms.js';
 import { validateConfiguration } from './all-configs.js';
 import { ConfigError, configSource, readEnv } from './read-env.js';
@@ -20,7 +21,7 @@ class SampleEnv {
   @IsIn(['a', 'b'])
   MODE: string = 'a';
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MinLength(32, { message: 'must be at least 32 characters' })
   SECRET?: string = undefined;

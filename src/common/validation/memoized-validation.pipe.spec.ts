@@ -1,6 +1,7 @@
-import { IsInt, IsOptional, Max, ValidateBy, type ValidationError } from 'class-validator';
+import { IsInt, Max, ValidateBy, type ValidationError } from 'class-validator';
 import { ApiError } from '../errors/api-error.js';
 import { MemoizedValidationPipe } from './memoized-validation.pipe.js';
+import { IsOmittable } from './presence.js';
 import { ToInt } from './transforms.js';
 import { validationDetails } from './validation-details.js';
 
@@ -8,7 +9,7 @@ let validations = 0;
 const Counted = () => ValidateBy({ name: 'counted', validator: { validate: () => (validations++, true) } });
 
 class SampleQuery {
-  @IsOptional()
+  @IsOmittable()
   @ToInt()
   @IsInt()
   @Max(10)

@@ -1,6 +1,7 @@
-import { IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsString, MaxLength } from 'class-validator';
 import { ClientMessage } from '../../common/ws/ws-message.js';
 import { IsDnsLabel, IsDnsSubdomain } from '../../common/validation/kube-names.js';
+import { IsOmittable } from '../../common/validation/presence.js';
 import type { PodSummary } from './pod-summary.dto.js';
 
 /**
@@ -8,35 +9,35 @@ import type { PodSummary } from './pod-summary.dto.js';
  * (api.md §3.1, no paging or sorting) and, to resume, the last `resourceVersion` seen.
  */
 export class PodWatchSubscribeMessage extends ClientMessage {
-  @IsOptional()
+  @IsOmittable()
   @IsDnsLabel()
   namespace?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(1024)
   status?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsDnsSubdomain()
   nodeName?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(253)
   search?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(4096)
   labelSelector?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(4096)
   fieldSelector?: string;
 
-  @IsOptional()
+  @IsOmittable()
   @IsString()
   @MaxLength(64)
   resourceVersion?: string;
