@@ -33,6 +33,22 @@ async function tableNames(db: Kysely<Database>): Promise<string[]> {
   return tables.map((table) => table.name).sort();
 }
 
+/** A row in the clusters table, its credentials a placeholder: what the store keeps, not what it means. */
+async function insertCluster(db: Kysely<Database>, id: string): Promise<void> {
+  await db
+    .insertInto('clusters')
+    .values({
+      id,
+      name: id,
+      description: null,
+      api_server: null,
+      credentials: 'v1.x',
+      created_at: 'a',
+      updated_at: 'a',
+    })
+    .execute();
+}
+
 async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
   const { rows } = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db);
   return rows.map((row) => row.name);
@@ -160,18 +176,7 @@ describe('store on an SQLite file', () => {
     const db = first.get<Kysely<Database>>(DATABASE);
     const { rows } = await sql<{ journal_mode: string }>`pragma journal_mode`.execute(db);
     expect(rows).toEqual([{ journal_mode: 'wal' }]);
-    await db
-      .insertInto('clusters')
-      .values({
-        id: 'kept',
-        name: 'kept',
-        description: null,
-        api_server: null,
-        credentials: 'v1.x',
-        created_at: 'a',
-        updated_at: 'a',
-      })
-      .execute();
+    await insertCluster(db, 'kept');
     await first.close();
 
     const second = await startStore(url);
@@ -202,18 +207,7 @@ describe('store on an SQLite file, its permissions', () => {
     const store = await startStore(`sqlite:${path}`);
     try {
       const db = store.get<Kysely<Database>>(DATABASE);
-      await db
-        .insertInto('clusters')
-        .values({
-          id: 'x',
-          name: 'x',
-          description: null,
-          api_server: null,
-          credentials: 'v1.x',
-          created_at: 'a',
-          updated_at: 'a',
-        })
-        .execute();
+      await insertCluster(db, 'x');
       for (const file of [path, `${path}-wal`, `${path}-shm`]) {
         expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 });
       }
