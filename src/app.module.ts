@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { ALL_CONFIGS } from './config/all-configs.js';
+import { LogsModule } from './logs/logs.module.js';
 import { NamespacesModule } from './namespaces/namespaces.module.js';
 import { PodsModule } from './pods/pods.module.js';
 import { HealthModule } from './health/health.module.js';
@@ -15,6 +16,7 @@ import { StoreModule } from './store/store.module.js';
     ClustersModule,
     PodsModule,
     NamespacesModule,
+    LogsModule,
   ],
 })
 export class AppModule {}

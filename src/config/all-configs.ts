@@ -1,11 +1,12 @@
 import { databaseConfig } from './database.config.js';
 import { httpConfig } from './http.config.js';
 import { kubeConfig } from './kube.config.js';
+import { logsConfig } from './logs.config.js';
 import { podsConfig } from './pods.config.js';
 import { ConfigError } from './read-env.js';
 
 /** Every capability's settings; each is validated at start, before the application is built. */
-export const ALL_CONFIGS = [httpConfig, databaseConfig, kubeConfig, podsConfig];
+export const ALL_CONFIGS = [httpConfig, databaseConfig, kubeConfig, podsConfig, logsConfig];
 
 /** Runs every validation and reports all problems at once, so one start names every wrong setting. */
 export function validateConfiguration(): void {

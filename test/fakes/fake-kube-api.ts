@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { ApiError } from '../../src/common/errors/api-error.js';
 import type {
   KubeCoreEvent,
@@ -16,6 +17,7 @@ import {
   type ListOptions,
   type ObjectCount,
   type PodListOptions,
+  type PodLogOptions,
   type PodWatchEvent,
 } from '../../src/clusters/kube/kube-api.js';
 import { KubeApiFactory, type KubeApiSettings } from '../../src/clusters/kube/kube-api.factory.js';
@@ -35,6 +37,7 @@ interface Watcher {
 export class FakeKubeApi implements KubeApi {
   private readonly pods = new Map<string, KubePod>();
   private readonly watchers = new Set<Watcher>();
+  private readonly logs = new Map<string, string>();
   private revision = 100;
   /** Errors the next calls of each method throw, in order. */
   readonly failures: { listPods: Error[]; watchPods: Error[] } = { listPods: [], watchPods: [] };
@@ -155,6 +158,20 @@ export class FakeKubeApi implements KubeApi {
     return pod
       ? Promise.resolve(pod)
       : Promise.reject(ApiError.notFound(`pod "${name}" not found in namespace "${namespace}"`));
+  }
+
+  /** The log a container has written so far: `readPodLog` answers it (whole, whatever the options). */
+  withLog(namespace: string, name: string, container: string, text: string): this {
+    this.logs.set(`${namespace}/${name}/${container}`, text);
+    return this;
+  }
+
+  readPodLog(namespace: string, name: string, options: PodLogOptions): Promise<Readable> {
+    this.calls.push({ method: 'readPodLog', args: [namespace, name, options] });
+    if (!this.pods.has(`${namespace}/${name}`))
+      return Promise.reject(ApiError.notFound(`pod "${name}" not found in namespace "${namespace}"`));
+    const text = this.logs.get(`${namespace}/${name}/${options.container}`) ?? '';
+    return Promise.resolve(Readable.from([Buffer.from(text)], { objectMode: false }));
   }
 
   deletePod(namespace: string, name: string, options: DeleteOptions): Promise<void> {

@@ -1,4 +1,5 @@
 import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { Readable } from 'node:stream';
 import type { RequestOptions } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
 import { Injectable, Logger } from '@nestjs/common';
@@ -27,6 +28,7 @@ import {
   type ListOptions,
   type ObjectCount,
   type PodListOptions,
+  type PodLogOptions,
   type PodWatchEvent,
 } from './kube-api.js';
 import { KubeApiFactory, type KubeApiSettings } from './kube-api.factory.js';
@@ -101,6 +103,25 @@ export class ClientNodeKubeApi implements KubeApi {
     await readBodyPrefix(response, ERROR_BODY_LIMIT);
   }
 
+  async readPodLog(namespace: string, name: string, options: PodLogOptions, signal: AbortSignal): Promise<Readable> {
+    const target = { kind: 'pod', namespace, name };
+    const response = await this.send('GET', `${podPath(namespace, name)}/log`, logQuery(options), target, {
+      signal,
+      stream: true,
+    });
+    const clusterId = this.settings.clusterId;
+    async function* body(): AsyncGenerator<Buffer> {
+      try {
+        for await (const chunk of response as AsyncIterable<Buffer>) yield chunk;
+      } catch (error) {
+        throw apiErrorFromTransportFailure(error, { ...target, clusterId });
+      } finally {
+        response.destroy(); // the reader stopped early (a client gone, a limit reached): end the request
+      }
+    }
+    return Readable.from(body(), { objectMode: false });
+  }
+
   async watchPods(
     resourceVersion: string,
     onEvent: (event: PodWatchEvent) => void,
@@ -110,7 +131,7 @@ export class ClientNodeKubeApi implements KubeApi {
     // A random server-side timeout, as client-go's reflector does, so that many watches do not all end at once.
     const timeoutSeconds = 240 + Math.floor(Math.random() * 120);
     const query = { watch: 1, allowWatchBookmarks: true, resourceVersion, timeoutSeconds };
-    const response = await this.send('GET', 'api/v1/pods', query, { kind: 'pods' }, { signal, watch: true });
+    const response = await this.send('GET', 'api/v1/pods', query, { kind: 'pods' }, { signal, stream: true });
     onOpen?.();
     const lines = jsonLines(response, {
       maxLineBytes: this.settings.maxWatchLineBytes,
@@ -182,21 +203,23 @@ export class ClientNodeKubeApi implements KubeApi {
 
   /**
    * Sends one request with the cluster's credentials; resolves with a 2xx response whose body is unread, throws
-   * `ApiError` for anything else. Watches get no deadline of their own (the server ends them).
+   * `ApiError` for anything else. The request timeout covers the whole request, or for a stream (a watch, a log) only
+   * the wait for the answer: the body of a stream lasts as long as the server or the reader wants.
    */
   private async send(
     method: 'GET' | 'DELETE',
     path: string,
     query: Query,
     target: Omit<KubeTarget, 'clusterId'>,
-    { body, signal, watch = false }: { body?: string; signal?: AbortSignal; watch?: boolean },
+    { body, signal, stream = false }: { body?: string; signal?: AbortSignal; stream?: boolean },
   ): Promise<IncomingMessage> {
     const fullTarget = { ...target, clusterId: this.settings.clusterId };
-    const signals = [
-      this.closed.signal,
-      ...(signal ? [signal] : []),
-      ...(watch ? [] : [AbortSignal.timeout(this.settings.requestTimeoutMs)]),
-    ];
+    const answered = new AbortController();
+    const deadline = setTimeout(
+      () => answered.abort(new DOMException('the cluster did not answer in time', 'TimeoutError')),
+      this.settings.requestTimeoutMs,
+    );
+    const signals = [this.closed.signal, answered.signal, ...(signal ? [signal] : [])];
     let response: IncomingMessage;
     try {
       const options: RequestOptions = {};
@@ -217,13 +240,16 @@ export class ClientNodeKubeApi implements KubeApi {
         connectTimeoutMs: this.settings.connectTimeoutMs,
       });
     } catch (error) {
+      clearTimeout(deadline);
       throw apiErrorFromTransportFailure(error, fullTarget);
     }
+    if (stream) clearTimeout(deadline);
+    else response.once('close', () => clearTimeout(deadline));
     const status = response.statusCode ?? 0;
     if (status >= 200 && status < 300) return response;
     const text = await readBodyPrefix(response, ERROR_BODY_LIMIT).catch(() => '');
     const kubeStatus = parseKubeStatus(text) ?? { kind: 'Status', code: status };
-    if (watch && status === 410) throw new WatchExpiredError(kubeStatus.message);
+    if (stream && status === 410) throw new WatchExpiredError(kubeStatus.message);
     if (query.resourceVersion && isTooLargeResourceVersion(kubeStatus))
       throw new ResourceVersionTooLargeError(kubeStatus.message);
     throw apiErrorFromStatus(kubeStatus, fullTarget);
@@ -251,6 +277,19 @@ export class ClientNodeKubeApi implements KubeApi {
 
 function podPath(namespace: string, name: string): string {
   return `api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
+}
+
+function logQuery(options: PodLogOptions): Query {
+  return {
+    container: options.container,
+    follow: options.follow,
+    previous: options.previous,
+    sinceSeconds: options.sinceSeconds,
+    sinceTime: options.sinceTime,
+    tailLines: options.tailLines,
+    timestamps: options.timestamps,
+    limitBytes: options.limitBytes,
+  };
 }
 
 function listQuery(options: ListOptions): Query {

@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import type {
   KubeCoreEvent,
   KubeEventV1,
@@ -21,6 +22,19 @@ export interface ListOptions {
 
 export interface PodListOptions extends ListOptions {
   namespace?: string;
+}
+
+/** `GET pods/{name}/log` options, as the API server takes them (PodLogOptions). */
+export interface PodLogOptions {
+  container: string;
+  follow?: boolean;
+  previous?: boolean;
+  sinceSeconds?: number;
+  /** RFC 3339. */
+  sinceTime?: string;
+  tailLines?: number;
+  timestamps?: boolean;
+  limitBytes?: number;
 }
 
 export interface DeleteOptions {
@@ -77,6 +91,13 @@ export interface KubeApi {
   listPods(options: PodListOptions, signal?: AbortSignal): Promise<KubeList<KubePod>>;
   readPod(namespace: string, name: string, signal?: AbortSignal): Promise<KubePod>;
   deletePod(namespace: string, name: string, options: DeleteOptions, signal?: AbortSignal): Promise<void>;
+  /**
+   * A container's log, as the bytes the kubelet sends: resolves once the server has answered 2xx (the request
+   * timeout covers only that wait, not the body, which a download or `follow` may take long to read); rejects with
+   * `ApiError` carrying the server's message otherwise. The body is pulled (reading it slowly slows the server), fails
+   * with `ApiError` when the connection breaks, and destroying it or aborting `signal` ends the request.
+   */
+  readPodLog(namespace: string, name: string, options: PodLogOptions, signal: AbortSignal): Promise<Readable>;
   /**
    * Watches pods from `resourceVersion` (with bookmarks), calling `onOpen` once the server accepted the watch and
    * `onEvent` for each event in order. Resolves when the server ends the watch normally; rejects with

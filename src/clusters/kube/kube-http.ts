@@ -1,6 +1,7 @@
 import { request as httpRequest, type Agent, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
+import { byteLines, LineTooLongError } from '../../common/streams/byte-lines.js';
 
 export interface KubeHttpRequest {
   method: 'GET' | 'DELETE' | 'POST' | 'PUT' | 'PATCH';
@@ -100,32 +101,17 @@ export interface JsonLinesOptions {
 }
 
 /**
- * Newline-delimited JSON (a watch stream) as parsed values, in order. Works on bytes: each chunk is searched for a
- * newline only in its own bytes, and a line is decoded once when complete, so a long line costs linear time; the
- * newline byte never occurs inside a multi-byte UTF-8 sequence, so a character split across chunks survives.
+ * Newline-delimited JSON (a watch stream) as parsed values, in order, each line read in linear time and decoded once
+ * (`byteLines`). A line over `maxLineBytes` fails the stream with `ResponseTooLargeError`.
  */
 export async function* jsonLines(body: AsyncIterable<Buffer>, options: JsonLinesOptions): AsyncGenerator<unknown> {
-  const { maxLineBytes, onUnparsable } = options;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  for await (const chunk of body) {
-    let start = 0;
-    for (let newline = chunk.indexOf(0x0a); newline !== -1; newline = chunk.indexOf(0x0a, start)) {
-      const end = chunk.subarray(start, newline);
-      const length = pendingBytes + end.length;
-      if (length > maxLineBytes) throw new ResponseTooLargeError(maxLineBytes);
-      const line = pendingBytes === 0 ? end : Buffer.concat([...pending, end], length);
-      pending = [];
-      pendingBytes = 0;
-      start = newline + 1;
-      yield* parsed(line.toString('utf8'), onUnparsable);
-    }
-    if (start === chunk.length) continue;
-    pendingBytes += chunk.length - start;
-    if (pendingBytes > maxLineBytes) throw new ResponseTooLargeError(maxLineBytes);
-    pending.push(chunk.subarray(start));
+  try {
+    for await (const line of byteLines(body, { maxLineBytes: options.maxLineBytes, overLong: 'fail' }))
+      yield* parsed(line.toString('utf8'), options.onUnparsable);
+  } catch (error) {
+    if (error instanceof LineTooLongError) throw new ResponseTooLargeError(error.limitBytes);
+    throw error;
   }
-  if (pendingBytes > 0) yield* parsed(Buffer.concat(pending, pendingBytes).toString('utf8'), onUnparsable);
 }
 
 function* parsed(line: string, onUnparsable: (line: string) => void): Generator<unknown> {
