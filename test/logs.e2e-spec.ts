@@ -250,6 +250,21 @@ describe('pod logs over REST (e2e)', () => {
     });
   });
 
+  describe('a client that goes away while the log opens', () => {
+    it('ends the upstream request and leaves the cluster reachable for others', async () => {
+      server.faults.stallLogs(true); // the cluster accepts the log request but answers nothing, not even headers
+      const client = new AbortController();
+      const abandoned = fetch(`${url}${path('big')}`, { signal: client.signal }).catch((error: unknown) => error);
+      await eventually(() => expect(server.stats().logStreams).toBe(1));
+      client.abort();
+      await abandoned;
+      await eventually(() => expect(server.stats().logStreams).toBe(0));
+      server.faults.stallLogs(false);
+      const response = await request(url).get(path('web', 'container=proxy')).expect(200);
+      expect(response.body.data.logs).toBe('proxy up\n');
+    });
+  });
+
   describe('errors', () => {
     it.each([
       {
