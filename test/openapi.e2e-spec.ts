@@ -4,11 +4,17 @@ import { baseUrl, createTestApp } from './helpers/create-test-app.js';
 
 interface Operation {
   operationId: string;
-  parameters: { name: string; in: string; schema?: { enum?: string[] } }[];
+  parameters: { name: string; in: string; schema?: { enum?: string[]; [key: string]: unknown } }[];
   responses: Record<string, unknown>;
 }
 
-/** Every HTTP endpoint of the contract (api.md §2, §3) is in the served OpenAPI document, with its parameters. */
+const POD_PATH = ['clusterId', 'namespace', 'name'];
+const LOG_QUERY = ['container', 'previous', 'sinceSeconds', 'sinceTime', 'tailLines', 'timestamps', 'limitBytes'];
+
+const contentTypes = (response: unknown) => Object.keys((response as { content?: object }).content ?? {});
+const contentOf = (response: unknown, type: string) => (response as { content: Record<string, unknown> }).content[type];
+
+/** Every HTTP endpoint of the contract (api.md §2, §3, §4.1) is in the served OpenAPI document, with its parameters. */
 describe('OpenAPI document (e2e)', () => {
   let app: INestApplication;
   let paths: Record<string, Record<string, Operation>>;
@@ -77,6 +83,18 @@ describe('OpenAPI document (e2e)', () => {
     },
     {
       method: 'get',
+      path: '/api/clusters/{clusterId}/namespaces/{namespace}/pods/{name}/logs',
+      operationId: 'getPodLogs',
+      parameters: [...POD_PATH, ...LOG_QUERY],
+    },
+    {
+      method: 'get',
+      path: '/api/clusters/{clusterId}/namespaces/{namespace}/pods/{name}/logs/download',
+      operationId: 'downloadPodLogs',
+      parameters: [...POD_PATH, ...LOG_QUERY],
+    },
+    {
+      method: 'get',
       path: '/api/clusters/{clusterId}/namespaces',
       operationId: 'listNamespaces',
       parameters: ['clusterId', 'page', 'pageSize', 'search'],
@@ -86,6 +104,32 @@ describe('OpenAPI document (e2e)', () => {
     expect(operation?.operationId).toBe(operationId);
     expect(operation.parameters.map((parameter) => parameter.name).sort()).toEqual([...parameters].sort());
     expect(Object.keys(operation.responses)).toEqual(expect.arrayContaining(['400', '500']));
+  });
+
+  it('documents the log text as JSON in the envelope, the download as text/plain, and errors as JSON', () => {
+    const logs = paths['/api/clusters/{clusterId}/namespaces/{namespace}/pods/{name}/logs'].get.responses;
+    const download = paths['/api/clusters/{clusterId}/namespaces/{namespace}/pods/{name}/logs/download'].get.responses;
+    expect(contentTypes(logs['200'])).toEqual(['application/json']);
+    expect(JSON.stringify(logs['200'])).toContain('#/components/schemas/LogsResult');
+    expect(contentTypes(download['200'])).toEqual(['text/plain']);
+    expect(contentOf(download['200'], 'text/plain')).toEqual({ schema: { type: 'string' } });
+    for (const status of ['400', '404', '502']) {
+      expect(contentTypes(download[status])).toEqual(['application/json']);
+      expect(contentOf(download[status], 'application/json')).toEqual({
+        schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+      });
+    }
+  });
+
+  it('documents the log query’s bounds', () => {
+    const parameters = paths['/api/clusters/{clusterId}/namespaces/{namespace}/pods/{name}/logs'].get.parameters;
+    const schemaOf = (name: string) => parameters.find((parameter) => parameter.name === name)?.schema;
+    expect(schemaOf('tailLines')).toMatchObject({ type: 'integer', minimum: 0, maximum: 100000 });
+    expect(schemaOf('sinceSeconds')).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(schemaOf('limitBytes')).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(schemaOf('sinceTime')).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(schemaOf('previous')).toMatchObject({ type: 'boolean' });
+    expect(schemaOf('timestamps')).toMatchObject({ type: 'boolean' });
   });
 
   it('documents the sort keys and orders as enums', () => {

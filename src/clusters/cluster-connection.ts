@@ -90,9 +90,10 @@ export class ClusterConnection {
 
   /**
    * Runs a request against the cluster, failing at once while the cluster is known to be unreachable; a transport
-   * failure marks it so.
+   * failure marks it so, unless the caller had cancelled the request (`signal`): a request given up (a client gone,
+   * a log stream replaced) says nothing about the cluster.
    */
-  async call<T>(request: (api: KubeApi) => Promise<T>): Promise<T> {
+  async call<T>(request: (api: KubeApi) => Promise<T>, signal?: AbortSignal): Promise<T> {
     this.throwIfClosed();
     const held = this.unreachable;
     if (held && held.until > this.now()) throw held.error;
@@ -101,7 +102,7 @@ export class ClusterConnection {
       this.unreachable = undefined;
       return result;
     } catch (error) {
-      if (error instanceof ApiError && error.origin === 'transport') {
+      if (error instanceof ApiError && error.origin === 'transport' && !signal?.aborted) {
         this.unreachable = { error, until: this.now() + this.settings.unreachableHoldMs };
         this.lastHealth = { ...UNKNOWN, status: 'disconnected', message: error.message, checkedAt: this.now() };
       }

@@ -38,5 +38,5 @@ export async function openPodLog(
     const container = logContainer(pod, request.container);
     const body = await api.readPodLog(target.namespace, target.name, { ...request, container }, signal);
     return { container, pod, body };
-  });
+  }, signal);
 }

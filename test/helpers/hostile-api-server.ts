@@ -16,15 +16,19 @@ export interface HostileOptions {
 }
 
 const CHUNK = Buffer.alloc(64 * 1024, 'x');
+const LOG_LINE = 'a first line\n';
 
 /**
  * A broken or hostile Kubernetes API server on loopback, plain HTTP: `/version`, node and pod LISTs answer normally,
- * but the pod `endless` is a GET whose body never ends, and every pod watch sends one line that never ends. Each
+ * but the pod `endless` is a GET whose body never ends, every pod watch sends one line that never ends, and the log
+ * of the pod `calm` stops after its first line without ending. Each
  * endless answer is recorded, so a test can see how much of it a client read before hanging up.
  */
 export class HostileApiServer {
   readonly podGets: EndlessAnswer[] = [];
   readonly watches: EndlessAnswer[] = [];
+  /** Log reads of the pod `calm`: a first line, then nothing, never ending. */
+  readonly logReads: EndlessAnswer[] = [];
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -72,8 +76,18 @@ export class HostileApiServer {
       return void this.endless(res, this.podGets, '{"kind":"Pod","apiVersion":"v1","metadata":{"name":"');
     }
     if (path === '/api/v1/namespaces/default/pods/calm') return json(res, PODS[1]);
+    if (path === '/api/v1/namespaces/default/pods/calm/log') return this.silentLog(res);
     res.writeHead(404, { 'Content-Type': 'application/json' });
     res.end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404 }));
+  }
+
+  /** A 200 log answer that sends one line and then nothing, as a kubelet that hangs. */
+  private silentLog(res: ServerResponse): void {
+    const answer: EndlessAnswer = { bytes: LOG_LINE.length, closed: false };
+    this.logReads.push(answer);
+    res.once('close', () => (answer.closed = true));
+    res.writeHead(200, { 'Content-Type': 'text/plain' });
+    res.write(LOG_LINE);
   }
 
   /** A 200 whose body starts as JSON and then grows one string without end, as fast as the client reads. */

@@ -42,7 +42,6 @@ export function ApiEnvelope(
       : options.isArray
         ? { type: 'array', items: { $ref: getSchemaPath(model) } }
         : { $ref: getSchemaPath(model) };
-  const errors = [...new Set([400, ...(options.errors ?? []), 500])].sort((a, b) => a - b);
   return applyDecorators(
     ApiExtraModels(Envelope, ErrorEnvelope, ...(model ? [model] : [])),
     ApiResponse({
@@ -62,7 +61,19 @@ export function ApiEnvelope(
         ],
       },
     }),
-    ...errors.map((code) =>
+    ApiErrorEnvelopes(options.errors),
+  );
+}
+
+/**
+ * Documents an operation's error answers (400, 500 and `errors`) as the error envelope, for an operation whose
+ * success is no envelope (a file download).
+ */
+export function ApiErrorEnvelopes(errors: number[] = []): MethodDecorator & ClassDecorator {
+  const statuses = [...new Set([400, ...errors, 500])].sort((a, b) => a - b);
+  return applyDecorators(
+    ApiExtraModels(ErrorEnvelope),
+    ...statuses.map((code) =>
       ApiResponse({ status: code, description: ERROR_DESCRIPTIONS[code] ?? 'Error', type: ErrorEnvelope }),
     ),
   );
