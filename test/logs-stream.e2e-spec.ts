@@ -92,9 +92,11 @@ function memoryHeld(): number {
 
 /**
  * A Kubernetes API server on loopback for the pods the simulator cannot make: `utf8` answers its log as the chunks
- * given, each sent on its own; `broken` sends one line, then drops the connection.
+ * given, each sent on its own; `broken` sends one line, then drops the connection; `hanging` never answers its log
+ * request (each is recorded, with whether the client gave up on it).
  */
 class ByteLogServer {
+  readonly hangingLogs: { closed: boolean }[] = [];
   private readonly sockets = new Set<Socket>();
 
   private constructor(
@@ -128,7 +130,7 @@ class ByteLogServer {
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const match = /^\/api\/v1\/namespaces\/default\/pods\/(utf8|broken)(\/log)?$/.exec(
+    const match = /^\/api\/v1\/namespaces\/default\/pods\/(utf8|broken|hanging)(\/log)?$/.exec(
       new URL(req.url ?? '/', this.url).pathname,
     );
     if (!match) {
@@ -140,6 +142,12 @@ class ByteLogServer {
     if (!log) {
       res.writeHead(200, { 'Content-Type': 'application/json' });
       res.end(JSON.stringify(aPod(name).onNode('node-1').running().build()));
+      return;
+    }
+    if (name === 'hanging') {
+      const request = { closed: false };
+      this.hangingLogs.push(request);
+      res.once('close', () => (request.closed = true));
       return;
     }
     res.writeHead(200, { 'Content-Type': 'text/plain' });
@@ -428,6 +436,17 @@ describe('live log stream over WebSocket (e2e)', () => {
     expect(client.received.filter((message) => message.type === 'end')).toEqual([]);
     client.send({ type: 'subscribe' });
     await expect(client.next('subscribed')).resolves.toBeDefined();
+  });
+
+  it('leaves the cluster usable when a subscribe is replaced while the cluster is still answering it', async () => {
+    const client = await connect('hanging', 'bytes');
+    client.send({ type: 'subscribe', follow: true });
+    await eventually(() => expect(byteServer.hangingLogs).toEqual([{ closed: false }]));
+    client.send({ type: 'unsubscribe' }); // the client's doing: it says nothing about the cluster
+    await eventually(() => expect(byteServer.hangingLogs).toEqual([{ closed: true }]));
+    const next = await connect('utf8', 'bytes');
+    next.send({ type: 'subscribe' });
+    await expect(next.next('subscribed')).resolves.toEqual({ type: 'subscribed', container: 'app' });
   });
 
   it('refuses messages beyond the rate limit with TooManyRequests', async () => {

@@ -114,6 +114,7 @@ export class ClientNodeKubeApi implements KubeApi {
       try {
         for await (const chunk of response as AsyncIterable<Buffer>) yield chunk;
       } catch (error) {
+        if (signal.aborted) throw error;
         throw apiErrorFromTransportFailure(error, { ...target, clusterId });
       } finally {
         response.destroy(); // the reader stopped early (a client gone, a limit reached): end the request
@@ -197,6 +198,7 @@ export class ClientNodeKubeApi implements KubeApi {
           `cluster "${this.settings.clusterId}" answered with a body that is not JSON`,
         );
       if (error instanceof ResponseTooLargeError) throw this.tooLarge('an answer', error);
+      if (signal?.aborted) throw error;
       throw apiErrorFromTransportFailure(error, { clusterId: this.settings.clusterId });
     }
   }
@@ -241,6 +243,9 @@ export class ClientNodeKubeApi implements KubeApi {
       });
     } catch (error) {
       clearTimeout(deadline);
+      // Cancelled by the caller (a client gone, a stream replaced): that says nothing about the cluster, and as a
+      // transport failure it would make the connection fail every request to the cluster for a while.
+      if (signal?.aborted) throw error;
       throw apiErrorFromTransportFailure(error, fullTarget);
     }
     if (stream) clearTimeout(deadline);

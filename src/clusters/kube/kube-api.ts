@@ -77,8 +77,9 @@ export class ResourceVersionTooLargeError extends Error {
 
 /**
  * Everything the service asks of one cluster, in the project's own types (Kubernetes JSON, never client-node
- * classes). Every method fails with `ApiError` (a Kubernetes `Status` or a transport failure, already mapped).
- * `signal` cancels a call; the adapter applies its own deadline to everything but watches and streams.
+ * classes). Every method fails with `ApiError` (a Kubernetes `Status` or a transport failure, already mapped), except
+ * that a call cancelled through its `signal` fails with the abort's own error: the caller's doing, not the cluster's.
+ * The adapter applies its own deadline to everything but watches and streams.
  */
 export interface KubeApi {
   /** `GET /version`. */
