@@ -481,6 +481,15 @@ describe('live log stream over WebSocket (e2e)', () => {
     await expect(client.next('subscribed')).resolves.toBeDefined();
   });
 
+  it('says so when restarts cannot be followed because the cluster’s pods cannot be listed', async () => {
+    // The byte server lists no pods: the cluster's pod cache, which tells of restarts, cannot fill.
+    const client = await connect('utf8', 'bytes');
+    client.send({ type: 'subscribe', follow: true, followRestarts: true });
+    await client.next('subscribed');
+    await expect(client.next('error')).resolves.toMatchObject({ type: 'error', code: 404, reason: 'NotFound' });
+    expect(client.received.filter((message) => message.type === 'end')).toEqual([]);
+  });
+
   it('leaves the cluster usable when a subscribe is replaced while the cluster is still answering it', async () => {
     const client = await connect('hanging', 'bytes');
     client.send({ type: 'subscribe', follow: true });

@@ -4,6 +4,7 @@ import type { WebSocket } from 'ws';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
 import type { UpgradedRequest } from '../common/ws/ws-path.adapter.js';
 import { logsConfig, type LogsConfig } from '../config/logs.config.js';
+import { podsConfig, type PodsConfig } from '../config/pods.config.js';
 import { LogStreamSession } from './log-stream.session.js';
 import { StreamSlots } from './stream-slots.js';
 
@@ -14,6 +15,7 @@ export class LogStreamGateway implements OnGatewayConnection {
     private readonly connections: ClusterConnections,
     private readonly slots: StreamSlots,
     @Inject(logsConfig.KEY) private readonly config: LogsConfig,
+    @Inject(podsConfig.KEY) private readonly pods: PodsConfig,
   ) {}
 
   handleConnection(socket: WebSocket, request: UpgradedRequest): void {
@@ -21,6 +23,7 @@ export class LogStreamGateway implements OnGatewayConnection {
       connections: this.connections,
       slots: this.slots,
       config: this.config,
+      podCacheSyncTimeoutMs: this.pods.watchSyncTimeoutMs,
     }).start();
   }
 }

@@ -34,6 +34,8 @@ export interface LogStreamDependencies {
   /** The streams the service may hold open (LOGS_MAX_STREAMS), shared by every session. */
   slots: StreamSlots;
   config: LogsConfig;
+  /** How long to wait for a cluster's pod cache to fill (PODS_WATCH_SYNC_TIMEOUT_SECONDS). */
+  podCacheSyncTimeoutMs: number;
 }
 
 /**
@@ -186,11 +188,24 @@ export class LogStreamSession {
       for (;;) {
         const outcome = afterLogEnd(pod, instance, followRestarts);
         if (outcome.kind !== 'wait') return outcome;
+        await this.inSync(connection);
         pod = await changes!.next(signal);
       }
     } finally {
       changes?.close();
     }
+  }
+
+  /**
+   * Resolves once the cluster's pod cache follows the cluster, so that its changes tell of the restart; a cache that
+   * cannot fill (the cluster's pods cannot be listed) fails the stream with its reason instead of leaving it silent.
+   */
+  private async inSync(connection: ClusterConnection): Promise<void> {
+    const cache = connection.pods;
+    if (await cache.waitForSync(this.deps.podCacheSyncTimeoutMs)) return;
+    throw (
+      cache.failure ?? new ApiError(504, 'UpstreamTimeout', `cluster "${connection.id}" did not list its pods in time`)
+    );
   }
 
   /** The pod as the API server has it now; `undefined` when it is gone. */
