@@ -120,10 +120,17 @@ export class LogStreamSession {
   private async stream(message: LogSubscribeMessage, signal: AbortSignal): Promise<void> {
     const release = this.deps.slots.take();
     if (!release) {
+      const { maxStreams } = this.deps.config;
+      this.logger.warn({
+        event: 'logs.stream.refused',
+        reason: 'TooManyStreams',
+        clusterId: this.params.clusterId,
+        maxStreams,
+      });
       throw new ApiError(
         429,
         'TooManyStreams',
-        `the service streams at most ${this.deps.config.maxStreams} logs at once; try again later`,
+        `the service streams at most ${maxStreams} logs at once; try again later`,
       );
     }
     // Given back the moment the stream is replaced, so that a subscribe replacing one at the limit is not refused.
