@@ -114,7 +114,7 @@ export class ClientNodeKubeApi implements KubeApi {
       try {
         for await (const chunk of response as AsyncIterable<Buffer>) yield chunk;
       } catch (error) {
-        if (signal.aborted) throw error;
+        if (cancelledByCaller(signal)) throw error;
         throw apiErrorFromTransportFailure(error, { ...target, clusterId });
       } finally {
         response.destroy(); // the reader stopped early (a client gone, a limit reached): end the request
@@ -198,7 +198,7 @@ export class ClientNodeKubeApi implements KubeApi {
           `cluster "${this.settings.clusterId}" answered with a body that is not JSON`,
         );
       if (error instanceof ResponseTooLargeError) throw this.tooLarge('an answer', error);
-      if (signal?.aborted) throw error;
+      if (cancelledByCaller(signal)) throw error;
       throw apiErrorFromTransportFailure(error, { clusterId: this.settings.clusterId });
     }
   }
@@ -245,7 +245,7 @@ export class ClientNodeKubeApi implements KubeApi {
       clearTimeout(deadline);
       // Cancelled by the caller (a client gone, a stream replaced): that says nothing about the cluster, and as a
       // transport failure it would make the connection fail every request to the cluster for a while.
-      if (signal?.aborted) throw error;
+      if (cancelledByCaller(signal)) throw error;
       throw apiErrorFromTransportFailure(error, fullTarget);
     }
     if (stream) clearTimeout(deadline);
@@ -282,6 +282,14 @@ export class ClientNodeKubeApi implements KubeApi {
 
 function podPath(namespace: string, name: string): string {
   return `api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(name)}`;
+}
+
+/**
+ * Whether the caller gave up on the call, as opposed to a deadline it set running out (`AbortSignal.timeout()`),
+ * which does say the cluster was too slow.
+ */
+function cancelledByCaller(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true && (signal.reason as { name?: unknown } | undefined)?.name !== 'TimeoutError';
 }
 
 function logQuery(options: PodLogOptions): Query {

@@ -78,8 +78,9 @@ export class ResourceVersionTooLargeError extends Error {
 /**
  * Everything the service asks of one cluster, in the project's own types (Kubernetes JSON, never client-node
  * classes). Every method fails with `ApiError` (a Kubernetes `Status` or a transport failure, already mapped), except
- * that a call cancelled through its `signal` fails with the abort's own error: the caller's doing, not the cluster's.
- * The adapter applies its own deadline to everything but watches and streams.
+ * that a call cancelled through its `signal` fails with the abort's own error: the caller's doing, not the cluster's
+ * (a deadline the caller set, `AbortSignal.timeout()`, still fails as the cluster's UpstreamTimeout). The adapter
+ * applies its own deadline to everything but watches and streams.
  */
 export interface KubeApi {
   /** `GET /version`. */
