@@ -123,6 +123,12 @@ describe(afterLogEnd.name, () => {
       restarts: { kind: 'restarted', restartCount: 1 },
     },
     {
+      label: 'the restart is counted while the status still shows the run that ended',
+      pod: web().withContainerStatus('app', run.terminated(FIRST, 1, 1)),
+      plain: 'ContainerTerminated',
+      restarts: 'wait',
+    },
+    {
       label: 'statuses without ids show a higher restartCount, running',
       pod: web().withContainerStatus('app', run.running(undefined, 1)),
       instance: { ...first, containerID: undefined },
