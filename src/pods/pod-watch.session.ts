@@ -7,6 +7,7 @@ import type { ClusterConnections } from '../clusters/cluster-connections.js';
 import { ClusterParams } from '../clusters/dto/cluster.params.js';
 import { ApiError, asApiError } from '../common/errors/api-error.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
+import { TokenBucket } from '../common/timing/token-bucket.js';
 import { validationDetails } from '../common/validation/validation-details.js';
 import { parseMessage, wsErrorMessage } from '../common/ws/ws-message.js';
 import type { PodsConfig } from '../config/pods.config.js';
@@ -17,7 +18,6 @@ import type { PodIndexes } from './pod-indexes.js';
 import { createPodMatcher, parsePodFilter, toPodSort, type PodFilter } from './pod-query.js';
 import { PodWatchView } from './pod-watch.view.js';
 import { SendCongestion } from './send-congestion.js';
-import { TokenBucket } from './token-bucket.js';
 
 // Past this much unread data nothing more is queued: changes wait (coalesced), a snapshot is not built until the
 // client has read. What a socket holds is then bounded by this plus the last message queued.

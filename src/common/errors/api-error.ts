@@ -9,6 +9,8 @@ export const ERROR_REASONS = [
   'Conflict',
   'TooManyRequests',
   'TooManyPods',
+  /** Every log stream the service may hold open is taken (LOGS_MAX_STREAMS); 429. */
+  'TooManyStreams',
   'ClusterUnreachable',
   'UpstreamTimeout',
   /** The service lacks a setting this request needs (503); an operator's task, not a fault. */

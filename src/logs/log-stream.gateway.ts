@@ -1,0 +1,29 @@
+import { Inject } from '@nestjs/common';
+import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
+import type { WebSocket } from 'ws';
+import { ClusterConnections } from '../clusters/cluster-connections.js';
+import type { UpgradedRequest } from '../common/ws/ws-path.adapter.js';
+import { logsConfig, type LogsConfig } from '../config/logs.config.js';
+import { podsConfig, type PodsConfig } from '../config/pods.config.js';
+import { LogStreamSession } from './log-stream.session.js';
+import { StreamSlots } from './stream-slots.js';
+
+/** WS /ws/clusters/:clusterId/namespaces/:namespace/pods/:name/logs — a pod's live log (api.md §4.2). */
+@WebSocketGateway({ path: '/ws/clusters/:clusterId/namespaces/:namespace/pods/:name/logs' })
+export class LogStreamGateway implements OnGatewayConnection {
+  constructor(
+    private readonly connections: ClusterConnections,
+    private readonly slots: StreamSlots,
+    @Inject(logsConfig.KEY) private readonly config: LogsConfig,
+    @Inject(podsConfig.KEY) private readonly pods: PodsConfig,
+  ) {}
+
+  handleConnection(socket: WebSocket, request: UpgradedRequest): void {
+    new LogStreamSession(socket, request.route.params, {
+      connections: this.connections,
+      slots: this.slots,
+      config: this.config,
+      podCacheSyncTimeoutMs: this.pods.watchSyncTimeoutMs,
+    }).start();
+  }
+}

@@ -1,0 +1,294 @@
+import type { Readable } from 'node:stream';
+import { Logger } from '@nestjs/common';
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { WebSocket, type RawData } from 'ws';
+import type { ClusterConnection } from '../clusters/cluster-connection.js';
+import type { ClusterConnections } from '../clusters/cluster-connections.js';
+import { ApiError, asApiError } from '../common/errors/api-error.js';
+import type { KubePod } from '../common/kube/kube-objects.js';
+import { TokenBucket } from '../common/timing/token-bucket.js';
+import { validationDetails } from '../common/validation/validation-details.js';
+import { parseMessage, wsErrorMessage, type MessageOf } from '../common/ws/ws-message.js';
+import type { LogsConfig } from '../config/logs.config.js';
+import { PodParams } from '../pods/dto/pod.params.js';
+import {
+  LOG_STREAM_CLIENT_MESSAGES,
+  type LogEndReason,
+  type LogStreamServerMessage,
+  type LogSubscribeMessage,
+} from './dto/log-stream.messages.js';
+import { afterLogEnd, logInstance, type LogEndOutcome } from './log-end.js';
+import { PodChanges } from './pod-changes.js';
+import { openPodLog, type OpenPodLog, type PodLogRequest } from './pod-log.js';
+import type { StreamSlots } from './stream-slots.js';
+import { utf8Lines } from './utf8-lines.js';
+
+// Past this many bytes not yet handed to the operating system, the next line is pulled from the cluster only once ws
+// has written the last frame: a client that reads nothing pauses the upstream read (and, through TCP, the kubelet)
+// instead of making the service buffer the log. What a stream holds is then bounded by this plus one line.
+const SEND_HIGH_WATER_BYTES = 64 * 1024;
+
+export interface LogStreamDependencies {
+  connections: ClusterConnections;
+  /** The streams the service may hold open (LOGS_MAX_STREAMS), shared by every session. */
+  slots: StreamSlots;
+  config: LogsConfig;
+  /** How long to wait for a cluster's pod cache to fill (PODS_WATCH_SYNC_TIMEOUT_SECONDS). */
+  podCacheSyncTimeoutMs: number;
+}
+
+/**
+ * One client of a pod's live log (api.md §4.2). Each `subscribe` replaces the current stream: the container's log
+ * opened with the options given (`subscribed` once the cluster answered), one `log` message per line in order, and
+ * `end` with the reason it ended — or, with `followRestarts`, `restarted` and the next run's lines. An error goes to
+ * the client as an `error` message and the socket stays open for another subscribe.
+ *
+ * Lines are pulled from the cluster only as fast as the client reads them (see SEND_HIGH_WATER_BYTES). Whatever ends
+ * a stream (a new subscribe, `unsubscribe`, the socket closing, the cluster removed) aborts its upstream request.
+ */
+export class LogStreamSession {
+  private readonly logger = new Logger(LogStreamSession.name);
+  /** Aborts the current stream: its upstream request, its wait for a restart, its place among the open streams. */
+  private current?: AbortController;
+  private readonly socketClosed = new AbortController();
+  private readonly messages: TokenBucket;
+  private refusalPending = false;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly params: Record<string, string>,
+    private readonly deps: LogStreamDependencies,
+  ) {
+    this.messages = new TokenBucket({
+      capacity: deps.config.streamMessageBurst,
+      perSecond: deps.config.streamMessagesPerSecond,
+      now: () => performance.now(),
+    });
+  }
+
+  start(): void {
+    const problem = invalidParams(this.params);
+    if (problem) {
+      this.socket.send(JSON.stringify(wsErrorMessage(problem)));
+      this.socket.close(4400, problem.message.slice(0, 120));
+      return;
+    }
+    this.socket.on('message', (raw: RawData) => void this.onMessage(raw));
+    this.socket.once('close', () => this.stop());
+  }
+
+  /** The client left (or was dropped by the heartbeat): stop reading the cluster. */
+  private stop(): void {
+    this.socketClosed.abort();
+    this.current?.abort();
+    this.current = undefined;
+  }
+
+  private async onMessage(raw: RawData): Promise<void> {
+    if (this.socketClosed.signal.aborted) return;
+    // Checked before the message is even parsed, so that a flood costs next to nothing and reaches no cluster.
+    if (!this.messages.take()) return this.refuse();
+    let message: MessageOf<typeof LOG_STREAM_CLIENT_MESSAGES>;
+    try {
+      message = parseMessage(LOG_STREAM_CLIENT_MESSAGES, raw);
+    } catch (error) {
+      return this.send(wsErrorMessage(asApiError(error))); // a message not understood changes nothing
+    }
+    // A subscribe or an unsubscribe ends the current stream here, synchronously: none of its lines is sent after.
+    this.current?.abort();
+    this.current = undefined;
+    if (message.type === 'unsubscribe') return;
+    const stream = new AbortController();
+    this.current = stream;
+    try {
+      await this.stream(message, stream.signal);
+    } catch (error) {
+      if (stream.signal.aborted) return; // replaced, or nobody left to tell
+      const failure = asApiError(error);
+      if (failure.reason === 'Internal') {
+        this.logger.error({ event: 'logs.stream.failed', ...this.params, detail: String(error) });
+      }
+      await this.send(wsErrorMessage(failure), stream.signal);
+    } finally {
+      stream.abort();
+      if (this.current === stream) this.current = undefined;
+    }
+  }
+
+  /** Runs one stream until it ends (resolving) or fails (rejecting); does nothing more once `signal` aborts. */
+  private async stream(message: LogSubscribeMessage, signal: AbortSignal): Promise<void> {
+    const release = this.deps.slots.take();
+    if (!release) {
+      const { maxStreams } = this.deps.config;
+      this.logger.warn({
+        event: 'logs.stream.refused',
+        reason: 'TooManyStreams',
+        clusterId: this.params.clusterId,
+        maxStreams,
+      });
+      throw new ApiError(
+        429,
+        'TooManyStreams',
+        `the service streams at most ${maxStreams} logs at once; try again later`,
+      );
+    }
+    // Given back the moment the stream is replaced, so that a subscribe replacing one at the limit is not refused.
+    signal.addEventListener('abort', release, { once: true });
+    const connection = await this.deps.connections.get(this.params.clusterId);
+    if (signal.aborted) return;
+    const upstream = AbortSignal.any([signal, connection.closed]);
+    try {
+      let log = await openPodLog(connection, this.pod(), firstRunRequest(message), upstream);
+      await this.send({ type: 'subscribed', container: log.container }, signal);
+      for (;;) {
+        await this.relay(log.body, signal);
+        if (signal.aborted) return;
+        if (!message.follow) return await this.end('Completed', signal);
+        const outcome = await this.afterEnd(connection, log, message.followRestarts === true, upstream);
+        if (outcome.kind === 'end') return await this.end(outcome.reason, signal);
+        await this.send({ type: 'restarted', restartCount: outcome.restartCount }, signal);
+        // The new run from its first line, whatever tailLines or since* cut from the first.
+        log = await openPodLog(
+          connection,
+          this.pod(),
+          { container: log.container, follow: true, timestamps: message.timestamps },
+          upstream,
+        );
+      }
+    } catch (error) {
+      if (connection.closed.aborted && !signal.aborted) return await this.end('ClusterRemoved', signal);
+      throw error;
+    }
+  }
+
+  /** Sends each line of `body` as it is read, reading the next only once the client takes them in. */
+  private async relay(body: Readable, signal: AbortSignal): Promise<void> {
+    try {
+      for await (const line of utf8Lines(body)) {
+        if (signal.aborted) return;
+        await this.send({ type: 'log', data: line }, signal);
+      }
+    } finally {
+      body.destroy();
+    }
+  }
+
+  /**
+   * What the end of a followed log means, from the pod read afresh; with `followRestarts`, while the container is
+   * yet to run again, from the pod's next states as the cluster's watch-fed cache reports them (rather than asking
+   * the API server again and again while a container backs off for minutes).
+   */
+  private async afterEnd(
+    connection: ClusterConnection,
+    log: OpenPodLog,
+    followRestarts: boolean,
+    signal: AbortSignal,
+  ): Promise<Exclude<LogEndOutcome, { kind: 'wait' }>> {
+    const instance = logInstance(log.pod, log.container);
+    // Listening before the pod is read, so that no change after the read goes unseen.
+    const changes = followRestarts
+      ? new PodChanges(connection.pods, this.params.namespace, this.params.name)
+      : undefined;
+    try {
+      let pod = await this.readPod(connection, signal);
+      for (;;) {
+        const outcome = afterLogEnd(pod, instance, followRestarts);
+        if (outcome.kind !== 'wait') return outcome;
+        await this.inSync(connection);
+        pod = await changes!.next(signal);
+      }
+    } finally {
+      changes?.close();
+    }
+  }
+
+  /**
+   * Resolves once the cluster's pod cache follows the cluster, so that its changes tell of the restart; a cache that
+   * cannot fill (the cluster's pods cannot be listed) fails the stream with its reason instead of leaving it silent.
+   */
+  private async inSync(connection: ClusterConnection): Promise<void> {
+    const cache = connection.pods;
+    if (await cache.waitForSync(this.deps.podCacheSyncTimeoutMs)) return;
+    throw (
+      cache.failure ?? new ApiError(504, 'UpstreamTimeout', `cluster "${connection.id}" did not list its pods in time`)
+    );
+  }
+
+  /** The pod as the API server has it now; `undefined` when it is gone. */
+  private async readPod(connection: ClusterConnection, signal: AbortSignal): Promise<KubePod | undefined> {
+    try {
+      return await connection.call((api) => api.readPod(this.params.namespace, this.params.name, signal));
+    } catch (error) {
+      if (error instanceof ApiError && error.reason === 'NotFound') return undefined;
+      throw error;
+    }
+  }
+
+  private async end(reason: LogEndReason, signal: AbortSignal): Promise<void> {
+    await this.send({ type: 'end', reason }, signal);
+  }
+
+  /** Tells the client its message was refused; while it is not reading, the refusals in between make one. */
+  private async refuse(): Promise<void> {
+    if (this.refusalPending) return;
+    this.refusalPending = true;
+    const { streamMessagesPerSecond: rate, streamMessageBurst: burst } = this.deps.config;
+    try {
+      await this.send(
+        wsErrorMessage(
+          new ApiError(429, 'TooManyRequests', `too many messages: at most ${rate} per second, ${burst} at once`),
+        ),
+      );
+    } finally {
+      this.refusalPending = false;
+    }
+  }
+
+  /**
+   * Sends a message unless `signal` (the stream it belongs to) has ended. Above the high-water mark, resolves only once
+   * ws has handed the frame to the operating system (or the socket or the stream ended), so that the caller's next
+   * read from the cluster waits for the client.
+   */
+  private async send(message: LogStreamServerMessage, signal?: AbortSignal): Promise<void> {
+    if (signal?.aborted || this.socket.readyState !== WebSocket.OPEN) return;
+    const frame = JSON.stringify(message);
+    if (this.socket.bufferedAmount < SEND_HIGH_WATER_BYTES) {
+      this.socket.send(frame);
+      return;
+    }
+    const ended = signal ? AbortSignal.any([signal, this.socketClosed.signal]) : this.socketClosed.signal;
+    await new Promise<void>((resolve) => {
+      const done = () => {
+        ended.removeEventListener('abort', done);
+        resolve();
+      };
+      ended.addEventListener('abort', done, { once: true });
+      // A failed write means the socket is going away, which its `close` handles.
+      this.socket.send(frame, done);
+    });
+  }
+
+  private pod(): { namespace: string; name: string } {
+    return { namespace: this.params.namespace, name: this.params.name };
+  }
+}
+
+/** The log request of a subscribe's first run, as `kubectl logs` takes the same options. */
+function firstRunRequest(message: LogSubscribeMessage): PodLogRequest {
+  return {
+    container: message.container,
+    follow: message.follow ?? false,
+    previous: message.previous,
+    tailLines: message.tailLines,
+    sinceSeconds: message.sinceSeconds,
+    sinceTime: message.sinceTime,
+    timestamps: message.timestamps,
+  };
+}
+
+/** The path's parameters, checked with the same rules as HTTP routes; an ApiError when they break one. */
+function invalidParams(params: Record<string, string>): ApiError | undefined {
+  const errors = validateSync(plainToInstance(PodParams, params), { whitelist: true, forbidUnknownValues: true });
+  return errors.length > 0 ? ApiError.validation(validationDetails(errors)) : undefined;
+}
