@@ -3,34 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { KubePod } from '../src/common/kube/kube-objects.js';
 import { FAST_TIMINGS, SandboxServer } from '../src/sandbox/sandbox-server.js';
 import { baseUrl, createTestApp } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
 import { Kubectl } from './helpers/kubectl.js';
+import { podManifest, scriptedLogs } from './helpers/sandbox-pods.js';
 
 jest.setTimeout(60_000);
 
 const CLUSTER = 'kubectl';
-const LOGS = 'sandbox.podapi.dev/logs';
 
-function podManifest(
-  name: string,
-  options: { containers?: string[]; initContainers?: string[]; annotations?: Record<string, string> } = {},
-): KubePod {
-  const container = (containerName: string) => ({ name: containerName, image: 'busybox:1.37' });
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'default', annotations: options.annotations ?? {} },
-    spec: {
-      ...(options.initContainers ? { initContainers: options.initContainers.map(container) } : {}),
-      containers: (options.containers ?? ['app']).map(container),
-    },
-  };
-}
-
-const lines = (container: string, text: string[]) => ({ [`${LOGS}.${container}`]: JSON.stringify(text) });
+const lines = (container: string, text: string[]) => scriptedLogs({ [container]: text });
 
 /**
  * The REST log text and the download against what the pinned kubectl (1.35) prints for the same pod and flags, both

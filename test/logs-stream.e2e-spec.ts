@@ -4,8 +4,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import WebSocket from 'ws';
@@ -15,6 +13,8 @@ import { buildKubeconfig } from '../src/sandbox/kubeconfig.js';
 import { FAST_TIMINGS, SandboxServer } from '../src/sandbox/sandbox-server.js';
 import { baseUrl, createTestApp, wsUrl } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
+import { memoryHeld } from './helpers/memory.js';
+import { EXIT_AFTER_MS_ANNOTATION, LOG_EVERY_MS_ANNOTATION, LOGS_ANNOTATION } from './helpers/sandbox-pods.js';
 import { aPod } from './helpers/pod-builder.js';
 import { WsTestClient, type ReceivedMessage } from './helpers/ws-client.js';
 import { call } from './sandbox/sandbox-api-client.js';
@@ -24,9 +24,6 @@ jest.setTimeout(60_000);
 const ENCRYPTION_KEY = 'an-encryption-key-of-32-characters-or-more!';
 const MIB = 1024 * 1024;
 
-const LOGS = 'sandbox.podapi.dev/logs';
-const LOG_EVERY_MS = 'sandbox.podapi.dev/log-every-ms';
-const EXIT_AFTER_MS = 'sandbox.podapi.dev/exit-after-ms';
 // The simulator counts exit-after-ms from the start time it reports, which has whole seconds: a run may be up to a
 // second shorter than asked for.
 const RUN_MS = '1500';
@@ -76,22 +73,6 @@ async function streamed(client: WsTestClient, until: string, timeoutMs = 5000): 
 
 function linesOf(messages: ReceivedMessage[]): string[] {
   return messages.filter((message) => message.type === 'log').map((message) => message.data as string);
-}
-
-/** Frees what is garbage now, so that a memory reading counts what is held (V8's own gc(), exposed at run time). */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  const gc = runInNewContext('gc') as () => void;
-  gc();
-  // V8 frees the memory of dead Buffers on a background thread after a collection; the next collection waits for
-  // that to finish, so that the reading after it no longer counts them.
-  gc();
-}
-
-function memoryHeld(): number {
-  collectGarbage();
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
 }
 
 /**
@@ -217,7 +198,7 @@ describe('live log stream over WebSocket (e2e)', () => {
 
   it('streams the log as it is, one message per line in order, then ends with Completed', async () => {
     const lines = ['first line', 'zweite Zeile: é€ 漢 🚀 👩‍💻', '', 'last'];
-    await runPod(sandbox, 'reader', { annotations: { [LOGS]: JSON.stringify(lines) } });
+    await runPod(sandbox, 'reader', { annotations: { [LOGS_ANNOTATION]: JSON.stringify(lines) } });
     const client = await connect('reader');
     client.send({ type: 'subscribe' });
     const messages = await streamed(client, 'end');
@@ -241,7 +222,7 @@ describe('live log stream over WebSocket (e2e)', () => {
   });
 
   it('follows what the container writes, with kubectl’s tailLines and timestamps', async () => {
-    const pod = await runPod(sandbox, 'follower', { annotations: { [LOGS]: '["one","two","three"]' } });
+    const pod = await runPod(sandbox, 'follower', { annotations: { [LOGS_ANNOTATION]: '["one","two","three"]' } });
     const client = await connect('follower');
     client.send({ type: 'subscribe', follow: true, tailLines: 1, timestamps: true });
     await expect(client.next('subscribed')).resolves.toEqual({ type: 'subscribed', container: 'app' });
@@ -291,7 +272,7 @@ describe('live log stream over WebSocket (e2e)', () => {
   it('picks the default container, and answers an unknown one with 400 listing the containers, staying open', async () => {
     await runPod(sandbox, 'pair', {
       containers: ['main', 'helper'],
-      annotations: { [`${LOGS}.main`]: '["from main"]', [`${LOGS}.helper`]: '["from helper"]' },
+      annotations: { [`${LOGS_ANNOTATION}.main`]: '["from main"]', [`${LOGS_ANNOTATION}.helper`]: '["from helper"]' },
     });
     const client = await connect('pair');
     client.send({ type: 'subscribe', container: 'nope' });
@@ -329,11 +310,15 @@ describe('live log stream over WebSocket (e2e)', () => {
       { message: { tailLines: 100_001 }, field: 'tailLines', text: 'tailLines must not be greater than 100000' },
       { message: { tailLines: -1 }, field: 'tailLines', text: 'tailLines must not be less than 0' },
       { message: { sinceSeconds: 0 }, field: 'sinceSeconds', text: 'sinceSeconds must not be less than 1' },
-      { message: { sinceTime: 'yesterday' }, field: 'sinceTime', text: 'sinceTime must be RFC 3339 date' },
+      {
+        message: { sinceTime: 'yesterday' },
+        field: 'sinceTime',
+        text: 'sinceTime must be an RFC 3339 time, such as 2026-01-01T00:00:00Z',
+      },
       {
         message: { sinceSeconds: 60, sinceTime: '2026-01-01T00:00:00Z' },
         field: 'sinceTime',
-        text: 'sinceTime cannot be combined with sinceSeconds',
+        text: 'sinceTime must not be given together with sinceSeconds',
       },
       { message: { follow: 'yes' }, field: 'follow', text: 'follow must be a boolean value' },
       { message: { container: null }, field: 'container', text: expect.stringContaining('container') },
@@ -362,7 +347,11 @@ describe('live log stream over WebSocket (e2e)', () => {
   it('replaces the stream on a new subscribe: the old upstream is closed and none of its lines follow', async () => {
     await runPod(sandbox, 'chatty', {
       containers: ['app', 'side'],
-      annotations: { [`${LOGS}.app`]: '["app says"]', [`${LOGS}.side`]: '["side says"]', [LOG_EVERY_MS]: '10' },
+      annotations: {
+        [`${LOGS_ANNOTATION}.app`]: '["app says"]',
+        [`${LOGS_ANNOTATION}.side`]: '["side says"]',
+        [LOG_EVERY_MS_ANNOTATION]: '10',
+      },
     });
     const client = await connect('chatty');
     client.send({ type: 'subscribe', container: 'app', follow: true });
@@ -378,7 +367,7 @@ describe('live log stream over WebSocket (e2e)', () => {
   });
 
   it('ends the stream on unsubscribe, closing its upstream', async () => {
-    const pod = await runPod(sandbox, 'quiet', { annotations: { [LOGS]: '["hello"]' } });
+    const pod = await runPod(sandbox, 'quiet', { annotations: { [LOGS_ANNOTATION]: '["hello"]' } });
     const client = await connect('quiet');
     client.send({ type: 'subscribe', follow: true });
     await client.next('log');
@@ -396,7 +385,7 @@ describe('live log stream over WebSocket (e2e)', () => {
   it('ends with ContainerTerminated when the container stops for good, with or without followRestarts', async () => {
     await runPod(sandbox, 'job', {
       restartPolicy: 'Never',
-      annotations: { [LOGS]: '["working"]', [EXIT_AFTER_MS]: RUN_MS },
+      annotations: { [LOGS_ANNOTATION]: '["working"]', [EXIT_AFTER_MS_ANNOTATION]: RUN_MS },
     });
     const plain = await connect('job');
     const restarts = await connect('job');
@@ -409,7 +398,7 @@ describe('live log stream over WebSocket (e2e)', () => {
   });
 
   it('ends with PodDeleted when the pod is deleted', async () => {
-    await runPod(sandbox, 'doomed', { annotations: { [LOGS]: '["alive"]' } });
+    await runPod(sandbox, 'doomed', { annotations: { [LOGS_ANNOTATION]: '["alive"]' } });
     const client = await connect('doomed');
     client.send({ type: 'subscribe', follow: true, followRestarts: true });
     await client.next('log');
@@ -419,7 +408,7 @@ describe('live log stream over WebSocket (e2e)', () => {
 
   it('goes on with the new instance after a restart with followRestarts, announcing it', async () => {
     const pod = await runPod(sandbox, 'restarter', {
-      annotations: { [LOGS]: '["starting"]', [EXIT_AFTER_MS]: RUN_MS },
+      annotations: { [LOGS_ANNOTATION]: '["starting"]', [EXIT_AFTER_MS_ANNOTATION]: RUN_MS },
     });
     const client = await connect('restarter');
     client.send({ type: 'subscribe', follow: true, followRestarts: true });
@@ -452,7 +441,7 @@ describe('live log stream over WebSocket (e2e)', () => {
   });
 
   it('ends the streams of a removed cluster with ClusterRemoved', async () => {
-    await runPod(sandbox, 'orphan', { annotations: { [LOGS]: '["still here"]' } });
+    await runPod(sandbox, 'orphan', { annotations: { [LOGS_ANNOTATION]: '["still here"]' } });
     await request(url)
       .post('/api/clusters')
       .send({ name: 'doomed-cluster', kubeConfig: sandbox.kubeconfig(), insecureSkipTlsVerify: true })
@@ -508,7 +497,7 @@ describe('live log stream over WebSocket (e2e)', () => {
   });
 
   it('pauses the upstream read while a client reads nothing, holding bounded memory, and goes on in order', async () => {
-    const pod = await runPod(sandbox, 'flood', { annotations: { [LOGS]: '["ready"]' } });
+    const pod = await runPod(sandbox, 'flood', { annotations: { [LOGS_ANNOTATION]: '["ready"]' } });
     const instance = { podUid: pod.metadata.uid!, container: 'app', restartCount: 0 };
     // Lines share one large string (each a small prefix on it): the simulator holds next to nothing for them, and
     // what the service holds is what the measurement sees.
@@ -638,7 +627,9 @@ describe('live log stream limits and heartbeats (e2e)', () => {
     app = await createTestApp({
       env: { KUBECONFIG: join(dir, 'sim.yaml'), WS_PING_INTERVAL_SECONDS: '1', LOGS_MAX_STREAMS: '2' },
     });
-    await runPod(sandbox, 'steady', { annotations: { [LOGS]: '["tick"]', [LOG_EVERY_MS]: '50' } });
+    await runPod(sandbox, 'steady', {
+      annotations: { [LOGS_ANNOTATION]: '["tick"]', [LOG_EVERY_MS_ANNOTATION]: '50' },
+    });
   });
   beforeEach(() => eventually(async () => expect(await openLogStreams(sandbox)).toBe(0)));
   afterEach(() => {

@@ -2,21 +2,19 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import type { INestApplication } from '@nestjs/common';
 import request from 'supertest';
-import type { KubePod } from '../src/common/kube/kube-objects.js';
 import { FAST_TIMINGS, SandboxServer } from '../src/sandbox/sandbox-server.js';
 import { baseUrl, createTestApp } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
 import { HostileApiServer } from './helpers/hostile-api-server.js';
+import { memoryHeld } from './helpers/memory.js';
+import { podManifest, scriptedLogs } from './helpers/sandbox-pods.js';
 
 jest.setTimeout(60_000);
 
 const CLUSTER = 'logs';
 const CAP = 64 * 1024;
-const LOGS = 'sandbox.podapi.dev/logs';
 
 // Far more than the cap, and more than the sockets and streams between the simulator and the test can buffer, so
 // that a download still reads from the cluster while the test looks.
@@ -26,42 +24,6 @@ const BIG_TEXT = ['big log', ...Array.from({ length: BIG_LINES }, (_, index) => 
   .map((line) => `${line}\n`)
   .join('');
 const BIG_BYTES = Buffer.byteLength(BIG_TEXT);
-
-interface PodSpecOptions {
-  containers?: string[];
-  initContainers?: string[];
-  annotations?: Record<string, string>;
-  nodeName?: string;
-}
-
-function podManifest(name: string, options: PodSpecOptions = {}): KubePod {
-  const container = (containerName: string) => ({ name: containerName, image: 'busybox:1.37' });
-  return {
-    apiVersion: 'v1',
-    kind: 'Pod',
-    metadata: { name, namespace: 'default', annotations: options.annotations ?? {} },
-    spec: {
-      ...(options.nodeName ? { nodeName: options.nodeName } : {}),
-      ...(options.initContainers ? { initContainers: options.initContainers.map(container) } : {}),
-      containers: (options.containers ?? ['app']).map(container),
-    },
-  };
-}
-
-const scripted = (lines: Record<string, string[]>): Record<string, string> =>
-  Object.fromEntries(Object.entries(lines).map(([container, text]) => [`${LOGS}.${container}`, JSON.stringify(text)]));
-
-// The service runs in this process: what it retains is what full collections leave of this one's memory (two, so
-// that the buffers the first one released are no longer counted).
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-
-function retainedBytes(): number {
-  gc();
-  gc();
-  const { heapUsed, arrayBuffers } = process.memoryUsage();
-  return heapUsed + arrayBuffers;
-}
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
@@ -85,14 +47,14 @@ describe('pod logs over REST (e2e)', () => {
       podManifest('web', {
         initContainers: ['setup'],
         containers: ['app', 'proxy'],
-        annotations: scripted({
+        annotations: scriptedLogs({
           setup: ['migrating', 'done'],
           app: ['app started', 'héllo wörld 🚀', 'listening on :8080'],
           proxy: ['proxy up'],
         }),
       }),
     );
-    server.cluster.create('pods', podManifest('big', { annotations: scripted({ app: ['big log'] }) }));
+    server.cluster.create('pods', podManifest('big', { annotations: scriptedLogs({ app: ['big log'] }) }));
     server.cluster.create('pods', podManifest('pull', { annotations: { 'sandbox.podapi.dev/image-pull': 'fail' } }));
     await eventually(
       () =>
@@ -209,7 +171,7 @@ describe('pod logs over REST (e2e)', () => {
 
     it('streams a log far larger than the cap whole and byte-identical, the service’s memory staying flat', async () => {
       expect(BIG_BYTES).toBeGreaterThan(400 * CAP);
-      const before = retainedBytes();
+      const before = memoryHeld();
       let peak = 0;
       const response = await fetch(`${url}${path('big', '', '/download')}`);
       expect(response.status).toBe(200);
@@ -219,7 +181,7 @@ describe('pod logs over REST (e2e)', () => {
       for await (const chunk of response.body!) {
         hash.update(chunk);
         bytes += chunk.length;
-        if (++chunks % 50 === 0) peak = Math.max(peak, retainedBytes() - before);
+        if (++chunks % 50 === 0) peak = Math.max(peak, memoryHeld() - before);
       }
       expect({ bytes, sha256: hash.digest('hex') }).toEqual({ bytes: BIG_BYTES, sha256: sha256(BIG_TEXT) });
       // Holding the log would retain at least its size (32 MB); passing it on holds a few chunks.
@@ -430,7 +392,7 @@ describe('a log download lasting longer than KUBE_REQUEST_TIMEOUT_SECONDS (e2e)'
       env: { KUBECONFIG: kubeconfig, KUBE_REQUEST_TIMEOUT_SECONDS: '1', KUBE_UNREACHABLE_HOLD_SECONDS: '0' },
     });
     url = baseUrl(app);
-    server.cluster.create('pods', podManifest('big', { annotations: scripted({ app: ['big log'] }) }));
+    server.cluster.create('pods', podManifest('big', { annotations: scriptedLogs({ app: ['big log'] }) }));
     await eventually(() => expect(server.cluster.pod('default', 'big')?.status?.phase).toBe('Running'));
     const uid = server.cluster.pod('default', 'big')?.metadata.uid ?? '';
     for (let index = 0; index < BIG_LINES; index++) {

@@ -1,15 +1,12 @@
 import type { Readable } from 'node:stream';
 import { Logger } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { WebSocket, type RawData } from 'ws';
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
 import type { ClusterConnections } from '../clusters/cluster-connections.js';
 import { ApiError, asApiError } from '../common/errors/api-error.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import { TokenBucket } from '../common/timing/token-bucket.js';
-import { validationDetails } from '../common/validation/validation-details.js';
-import { parseMessage, wsErrorMessage, type MessageOf } from '../common/ws/ws-message.js';
+import { invalidRouteParams, parseMessage, wsErrorMessage, type MessageOf } from '../common/ws/ws-message.js';
 import type { LogsConfig } from '../config/logs.config.js';
 import { PodParams } from '../pods/dto/pod.params.js';
 import {
@@ -68,7 +65,7 @@ export class LogStreamSession {
   }
 
   start(): void {
-    const problem = invalidParams(this.params);
+    const problem = invalidRouteParams(PodParams, this.params);
     if (problem) {
       this.socket.send(JSON.stringify(wsErrorMessage(problem)));
       this.socket.close(4400, problem.message.slice(0, 120));
@@ -218,7 +215,7 @@ export class LogStreamSession {
   /** The pod as the API server has it now; `undefined` when it is gone. */
   private async readPod(connection: ClusterConnection, signal: AbortSignal): Promise<KubePod | undefined> {
     try {
-      return await connection.call((api) => api.readPod(this.params.namespace, this.params.name, signal));
+      return await connection.call((api) => api.readPod(this.params.namespace, this.params.name, signal), signal);
     } catch (error) {
       if (error instanceof ApiError && error.reason === 'NotFound') return undefined;
       throw error;
@@ -285,10 +282,4 @@ function firstRunRequest(message: LogSubscribeMessage): PodLogRequest {
     sinceTime: message.sinceTime,
     timestamps: message.timestamps,
   };
-}
-
-/** The path's parameters, checked with the same rules as HTTP routes; an ApiError when they break one. */
-function invalidParams(params: Record<string, string>): ApiError | undefined {
-  const errors = validateSync(plainToInstance(PodParams, params), { whitelist: true, forbidUnknownValues: true });
-  return errors.length > 0 ? ApiError.validation(validationDetails(errors)) : undefined;
 }

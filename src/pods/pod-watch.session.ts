@@ -1,6 +1,4 @@
 import { Logger } from '@nestjs/common';
-import { plainToInstance } from 'class-transformer';
-import { validateSync } from 'class-validator';
 import { WebSocket, type RawData } from 'ws';
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
 import type { ClusterConnections } from '../clusters/cluster-connections.js';
@@ -8,8 +6,7 @@ import { ClusterParams } from '../clusters/dto/cluster.params.js';
 import { ApiError, asApiError } from '../common/errors/api-error.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import { TokenBucket } from '../common/timing/token-bucket.js';
-import { validationDetails } from '../common/validation/validation-details.js';
-import { parseMessage, wsErrorMessage } from '../common/ws/ws-message.js';
+import { invalidRouteParams, parseMessage, wsErrorMessage } from '../common/ws/ws-message.js';
 import type { PodsConfig } from '../config/pods.config.js';
 import type { PodSummary } from './dto/pod-summary.dto.js';
 import { POD_WATCH_CLIENT_MESSAGES, type PodWatchSubscribeMessage } from './dto/pod-watch.messages.js';
@@ -70,7 +67,7 @@ export class PodWatchSession {
   }
 
   start(): void {
-    const problem = invalidParams(this.params);
+    const problem = invalidRouteParams(ClusterParams, this.params);
     if (problem) {
       this.write(wsErrorMessage(problem));
       this.socket.close(4400, problem.message.slice(0, 120));
@@ -260,10 +257,4 @@ export class PodWatchSession {
     this.socket.send(JSON.stringify(message), this.onWritten);
     this.checkCongestion(); // starts the deadline as soon as the client falls behind, whether more waits or not
   }
-}
-
-/** The path's parameters, checked with the same rules as HTTP routes; an ApiError when they break one. */
-function invalidParams(params: Record<string, string>): ApiError | undefined {
-  const errors = validateSync(plainToInstance(ClusterParams, params), { whitelist: true, forbidUnknownValues: true });
-  return errors.length > 0 ? ApiError.validation(validationDetails(errors)) : undefined;
 }

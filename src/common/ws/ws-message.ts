@@ -64,6 +64,15 @@ export function parseMessage<C extends MessageClasses>(classes: C, raw: RawData 
   return message as MessageOf<C>;
 }
 
+/**
+ * A WebSocket route's path parameters checked with the same rules as HTTP routes (`shape`, a params DTO): the
+ * ApiError they break, or undefined.
+ */
+export function invalidRouteParams(shape: new () => object, params: Record<string, string>): ApiError | undefined {
+  const errors = validateSync(plainToInstance(shape, params), { whitelist: true, forbidUnknownValues: true });
+  return errors.length > 0 ? ApiError.validation(validationDetails(errors)) : undefined;
+}
+
 /** A frame's text, whichever of its shapes `ws` delivered it in. */
 export function rawText(raw: RawData | string): string {
   if (typeof raw === 'string') return raw;

@@ -7,8 +7,8 @@ import { IsOmittable } from '../../common/validation/presence.js';
 import { ToBoolean, ToInt } from '../../common/validation/transforms.js';
 
 // Bounds past any log a node keeps, low enough that the kubelet's arithmetic on them cannot overflow.
-const MAX_SINCE_SECONDS = 1_000_000_000;
-const MAX_TAIL_LINES = 100_000;
+export const MAX_SINCE_SECONDS = 1_000_000_000;
+export const MAX_TAIL_LINES = 100_000;
 const MAX_LIMIT_BYTES = Number.MAX_SAFE_INTEGER;
 
 /** The options of a log read (api.md §4.1), as `kubectl logs` takes them. */

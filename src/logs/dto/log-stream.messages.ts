@@ -1,8 +1,11 @@
-import { IsBoolean, IsInt, IsRFC3339, Max, Min, ValidateBy } from 'class-validator';
+import { IsBoolean, IsInt, Max, Min, ValidateBy } from 'class-validator';
 import type { WsErrorMessage } from '../../common/ws/ws-message.js';
 import { ClientMessage } from '../../common/ws/ws-message.js';
+import { IsExclusiveWith } from '../../common/validation/exclusive.js';
 import { IsDnsLabel } from '../../common/validation/kube-names.js';
+import { IsRfc3339Time } from '../../common/validation/kube-time.js';
 import { IsOmittable } from '../../common/validation/presence.js';
+import { MAX_SINCE_SECONDS, MAX_TAIL_LINES } from './get-logs.query.js';
 
 /** The field is valid only while `holds(message)` is true for the whole message; else `message` names the rule. */
 function OnlyWhen(holds: (message: LogSubscribeMessage) => boolean, message: string): PropertyDecorator {
@@ -34,20 +37,20 @@ export class LogSubscribeMessage extends ClientMessage {
   @IsOmittable()
   @IsInt()
   @Min(0)
-  @Max(100_000)
+  @Max(MAX_TAIL_LINES)
   tailLines?: number;
 
   /** Only the lines of the last N seconds (of the first instance streamed). */
   @IsOmittable()
   @IsInt()
   @Min(1)
-  @Max(2_147_483_647)
+  @Max(MAX_SINCE_SECONDS)
   sinceSeconds?: number;
 
   /** Only the lines after this RFC 3339 time (of the first instance streamed); not with `sinceSeconds`. */
   @IsOmittable()
-  @IsRFC3339()
-  @OnlyWhen((message) => message.sinceSeconds === undefined, 'sinceTime cannot be combined with sinceSeconds')
+  @IsRfc3339Time()
+  @IsExclusiveWith('sinceSeconds')
   sinceTime?: string;
 
   /** Prefix each line with the RFC 3339 time Kubernetes recorded for it. */
