@@ -13,9 +13,10 @@
  * 1. starts the simulator (`npm run sandbox -- --seed <tmp.json> --log-lines <lines> --port 0 --kubeconfig <tmp>
  *    --token <t>`, run as the node command that script names, so that the process measured is the simulator and not
  *    npm) with a seed of `--nodes` Ready worker nodes (110 pods each, as a kubelet's default `maxPods`: 1 000 pods
- *    need 10 of them) and the `bench` namespace, and the service as `node dist/main.js` (the Node flags of
- *    `npm run start:prod`, `KUBECONFIG=<tmp>`, `PORT=0`, `DATABASE_URL=sqlite::memory:`, `LOG_LEVEL=log`,
- *    `--inspect=127.0.0.1:0 --expose-gc` for forced collections before memory is read, and profiles);
+ *    need 10 of them) and the `bench` namespace; then, for each part, a fresh service as `node dist/main.js` (the
+ *    Node flags of `npm run start:prod`, `KUBECONFIG=<tmp>`, `PORT=0`, `DATABASE_URL=sqlite::memory:`,
+ *    `LOG_LEVEL=log`, `--inspect=127.0.0.1:0 --expose-gc` for forced collections before memory is read, and
+ *    profiles);
  * 2. **relay**: one pod whose container's log holds `--lines` lines of 100 bytes (its start lines, then the rest
  *    written at once through the simulator's `POST /sandbox/logs`). Each of `--rounds` rounds reads that whole log
  *    (a) straight from the simulator (`GET …/pods/relay/log`, lines counted as the bytes arrive), (b) through the
@@ -92,8 +93,13 @@ const TARGET_RELAY_RATIO = 0.8;
 const NAMESPACE = 'bench';
 /** Each line as the container writes it: 99 characters, 100 bytes with its newline. */
 const LINE_LENGTH = 99;
-/** Distinct lines of a pod's log script; a streamed line carries its number, so a gap shorter than this shows. */
+/** Distinct lines of the relayed log's script. */
 const SCRIPT_LINES = 100;
+/**
+ * Distinct lines of a followed pod's script, each starting with its number, so that a gap of fewer lines shows; few, so
+ * that the pod (which the service holds while it streams) carries about 1 KiB of annotations, not the 10 of the relay's.
+ */
+const STREAM_SCRIPT_LINES = 10;
 /** `2026-01-01T00:00:00.123456000Z `: the kubelet's timestamp (types.RFC3339NanoFixed) and its space. */
 const TIMESTAMP_LENGTH = 31;
 /** WebSocket clients connecting at once (more overflowed the listen queue: a dropped SYN waits seconds). */
@@ -141,6 +147,8 @@ interface StreamsResults {
   delay: { p50: number; p90: number; p99: number; p999: number; max: number; sliceP99s: number[] };
   lost: number;
   outOfOrder: number;
+  /** Consecutive lines of a stream written STREAM_SCRIPT_LINES intervals or more apart. */
+  longGaps: number;
   otherMessages: number;
   serviceCpuShare: number;
   serviceUsPerLine: number;
@@ -209,27 +217,30 @@ async function main(): Promise<number> {
     };
     const simulator: Simulator = { url: ready.url, token, pid: simulatorProcess.pid };
 
-    const serviceProcess = startChild(
-      process.execPath,
-      ['--inspect=127.0.0.1:0', '--expose-gc', ...serviceNodeFlags(), join(ROOT, 'dist', 'main.js')],
-      {
-        KUBECONFIG: kubeconfig,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: 'sqlite::memory:',
-        LOG_LEVEL: 'log',
-      },
-    );
-    children.push(serviceProcess);
-    const origin = (await serviceProcess.waitFor(/"event":"service\.listening","url":"([^"]+)"/, 30_000))[1]
-      .replace('[::1]', '127.0.0.1')
-      .replace('localhost', '127.0.0.1');
-    const inspectorUrl = (await serviceProcess.waitFor(/Debugger listening on (ws:\/\/\S+)/, 10_000, 'stderr'))[1];
-    const clusters = await getJson<{ data: { items: { id: string }[] } }>(`${origin}/api/clusters`);
-    const clusterId = clusters.data.items[0]?.id;
-    if (!clusterId) throw new Error('the service lists no cluster');
-    const service: Service = { origin, pid: serviceProcess.pid, inspectorUrl, clusterId };
-    progress(`service listening at ${origin} (cluster "${clusterId}")`);
+    // A service of its own for each part, so that one part's memory does not carry into the other's.
+    const startService = async (): Promise<Service & { stop: () => Promise<void> }> => {
+      const child = startChild(
+        process.execPath,
+        ['--inspect=127.0.0.1:0', '--expose-gc', ...serviceNodeFlags(), join(ROOT, 'dist', 'main.js')],
+        {
+          KUBECONFIG: kubeconfig,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          DATABASE_URL: 'sqlite::memory:',
+          LOG_LEVEL: 'log',
+        },
+      );
+      children.push(child);
+      const origin = (await child.waitFor(/"event":"service\.listening","url":"([^"]+)"/, 30_000))[1]
+        .replace('[::1]', '127.0.0.1')
+        .replace('localhost', '127.0.0.1');
+      const inspectorUrl = (await child.waitFor(/Debugger listening on (ws:\/\/\S+)/, 10_000, 'stderr'))[1];
+      const clusters = await getJson<{ data: { items: { id: string }[] } }>(`${origin}/api/clusters`);
+      const clusterId = clusters.data.items[0]?.id;
+      if (!clusterId) throw new Error('the service lists no cluster');
+      progress(`service listening at ${origin} (cluster "${clusterId}")`);
+      return { origin, pid: child.pid, inspectorUrl, clusterId, stop: () => child.stop() };
+    };
 
     const results: Results = {
       machine: {
@@ -241,8 +252,16 @@ async function main(): Promise<number> {
       command: `node --no-warnings bench/logs.bench.ts ${process.argv.slice(2).join(' ')}`.trim(),
       failures: [],
     };
-    if (RUN_RELAY) results.relay = await relayPart(simulator, service, results.failures);
-    if (RUN_STREAMS) results.streams = await streamsPart(simulator, service, results.failures);
+    if (RUN_RELAY) {
+      const service = await startService();
+      results.relay = await relayPart(simulator, service, results.failures);
+      await service.stop();
+    }
+    if (RUN_STREAMS) {
+      const service = await startService();
+      results.streams = await streamsPart(simulator, service, results.failures);
+      await service.stop();
+    }
     results.machine.loadAverage.end = os.loadavg();
     report(results);
     if (args.json) writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
@@ -449,6 +468,7 @@ class Follower {
   lastMicros = -Infinity;
   lost = 0;
   outOfOrder = 0;
+  longGaps = 0;
   other: string[] = [];
 
   constructor(socket: WebSocket) {
@@ -459,7 +479,7 @@ class Follower {
 async function streamsPart(simulator: Simulator, service: Service, failures: string[]): Promise<StreamsResults> {
   const everyMs = Math.round(1000 / RATE);
   const names = Array.from({ length: STREAMS }, (_, i) => `stream-${String(i).padStart(4, '0')}`);
-  const script = Array.from({ length: SCRIPT_LINES }, (_, i) => numberedLine(i));
+  const script = Array.from({ length: STREAM_SCRIPT_LINES }, (_, i) => numberedLine(i));
   progress(`streams: creating ${STREAMS} pods, each writing a line every ${everyMs} ms…`);
   const createStarted = performance.now();
   await createPods(
@@ -493,9 +513,10 @@ async function streamsPart(simulator: Simulator, service: Service, failures: str
     const micros = Date.parse(`${line.slice(0, 23)}Z`) * 1000 + Number(line.slice(23, 26));
     const seq = Number(line.slice(TIMESTAMP_LENGTH, TIMESTAMP_LENGTH + 4));
     if (follower.lastSeq >= 0) {
-      const gap = (seq - follower.lastSeq - 1 + SCRIPT_LINES) % SCRIPT_LINES;
-      follower.lost += gap;
+      follower.lost += (seq - follower.lastSeq - 1 + STREAM_SCRIPT_LINES) % STREAM_SCRIPT_LINES;
       if (micros <= follower.lastMicros) follower.outOfOrder++;
+      // A loss of a multiple of STREAM_SCRIPT_LINES lines would keep the numbers in turn: it shows as a long gap.
+      else if (micros - follower.lastMicros >= STREAM_SCRIPT_LINES * everyMs * 1000) follower.longGaps++;
     }
     follower.lastSeq = seq;
     follower.lastMicros = micros;
@@ -547,6 +568,7 @@ async function streamsPart(simulator: Simulator, service: Service, failures: str
   const stolen = stolenCpuMs();
   const lostBefore = sum(followers.map((follower) => follower.lost));
   const outOfOrderBefore = sum(followers.map((follower) => follower.outOfOrder));
+  const longGapsBefore = sum(followers.map((follower) => follower.longGaps));
   window.start = wallNow();
   window.end = window.start + WINDOW_S * 1000;
   let peakRss = 0;
@@ -572,6 +594,7 @@ async function streamsPart(simulator: Simulator, service: Service, failures: str
   const vitalsAfter = await serviceVitals(service.origin);
   const lost = sum(followers.map((follower) => follower.lost)) - lostBefore;
   const outOfOrder = sum(followers.map((follower) => follower.outOfOrder)) - outOfOrderBefore;
+  const longGaps = sum(followers.map((follower) => follower.longGaps)) - longGapsBefore;
   // Lines written in the window still arriving: a second's grace, then the count is final.
   await sleep(1000);
   const withStreams = await memoryAfterGc(service.inspectorUrl, service.pid);
@@ -619,6 +642,7 @@ async function streamsPart(simulator: Simulator, service: Service, failures: str
     },
     lost,
     outOfOrder,
+    longGaps,
     otherMessages,
     serviceCpuShare: serviceCpuMs / windowMs,
     serviceUsPerLine: (serviceCpuMs * 1000) / Math.max(1, delays.length),
@@ -649,6 +673,10 @@ async function streamsPart(simulator: Simulator, service: Service, failures: str
   if (refused.length > 0) failures.push(`${refused.length} streams not subscribed: ${refused.slice(0, 3).join('; ')}`);
   if (lost > 0) failures.push(`${lost} lines lost in the window`);
   if (outOfOrder > 0) failures.push(`${outOfOrder} lines out of order in the window`);
+  if (longGaps > 0)
+    failures.push(
+      `${longGaps} gaps of ${STREAM_SCRIPT_LINES} intervals or more between a stream's lines in the window`,
+    );
   if (otherMessages > 0)
     failures.push(
       `${otherMessages} messages other than log lines: ${followers
@@ -1185,7 +1213,7 @@ function report(r: Results): void {
       `| all subscribed (${CONNECT_CONCURRENCY} connecting at a time) | ${(s.subscribedAllMs / 1000).toFixed(1)} s; each: p50 ${ms(s.subscribeP50)} ms, p99 ${ms(s.subscribeP99)} ms; the simulator then served ${s.simulatorLogStreams} log streams |`,
       `| lines delivered | ${s.linesPerSecond.toFixed(0)} lines/s (the kubelets wrote ${s.expectedPerSecond.toFixed(0)} lines/s in the window) |`,
       `| **delivery delay** (received − written) | p50 ${ms(s.delay.p50)} ms, p90 ${ms(s.delay.p90)} ms, **p99 ${ms(s.delay.p99)} ms**, p99.9 ${ms(s.delay.p999)} ms, max ${ms(s.delay.max)} ms; p99 of each 10 s ${s.delay.sliceP99s.map(ms).join(' / ')} ms |`,
-      `| lines lost / out of order / other messages | ${s.lost} / ${s.outOfOrder} / ${s.otherMessages} |`,
+      `| lines lost / out of order / other messages | ${s.lost} / ${s.outOfOrder} / ${s.otherMessages} (and ${s.longGaps} gaps of ${(STREAM_SCRIPT_LINES * 1000) / RATE} ms or more between a stream's lines, where the numbering could hide a loss) |`,
       `| service CPU | ${pct(s.serviceCpuShare)} of a core, ${s.serviceUsPerLine.toFixed(1)} µs per line; longest event-loop delay ${ms(s.loopDelayMaxMs)} ms; ${s.majorGcs} major GCs, ${ms(s.gcMs)} ms in GC |`,
       `| simulator / bench CPU | ${pct(s.simulatorCpuShare)} / ${pct(s.benchCpuShare)} of a core; CPU time taken by the host: ${ms(s.stolenMs)} ms |`,
       `| service heap + external after GC: before → with the streams → after they closed | ${mib(heapExt(m.before))} → ${mib(heapExt(m.withStreams))} → ${mib(heapExt(m.afterClose))} MiB |`,
