@@ -102,7 +102,7 @@ const SCRIPT_LINES = 100;
 const STREAM_SCRIPT_LINES = 10;
 /** `2026-01-01T00:00:00.123456000Z `: the kubelet's timestamp (types.RFC3339NanoFixed) and its space. */
 const TIMESTAMP_LENGTH = 31;
-/** WebSocket clients connecting at once (more overflowed the listen queue: a dropped SYN waits seconds). */
+/** WebSocket clients connecting at once: well under the listen backlog, since a dropped SYN is retried a second later. */
 const CONNECT_CONCURRENCY = 50;
 
 interface ReadStats {
