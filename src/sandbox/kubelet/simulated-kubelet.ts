@@ -123,13 +123,20 @@ export class SimulatedKubelet implements KubeletHost {
   /**
    * A container of a pod this kubelet runs writes its next `count` periodic lines now (`POST /sandbox/logs`); answers
    * how many it wrote. The pod and container are looked up as for `pods/log` (404, 400 with the API server's texts);
-   * 409 when the container is not running on a simulated node.
+   * 409 when no simulated kubelet runs the pod, or the container is not running.
    */
   writePeriodicLines(namespace: string, name: string, requested: string, count: number): number {
     const pod = this.cluster.pod(namespace, name);
     if (!pod) throw KubeStatusError.notFound('pods', name);
     const container = chooseContainer(pod, requested);
-    const written = this.runtimes.get(pod.metadata.uid ?? '')?.writePeriodicLines(container, count);
+    const runtime = this.runtimes.get(pod.metadata.uid ?? '');
+    if (!runtime)
+      throw KubeStatusError.of(
+        409,
+        'Conflict',
+        `pod "${name}" is not run by a simulated kubelet (its node is not simulated, or it is past the --live pods)`,
+      );
+    const written = runtime.writePeriodicLines(container, count);
     if (written === undefined)
       throw KubeStatusError.of(409, 'Conflict', `container "${container}" in pod "${name}" is not running`);
     return written;
