@@ -57,6 +57,8 @@ export interface SandboxOptions {
   watchHistory?: number;
   /** Pods without a log script that log periodically, at most. Default 200. */
   maxPeriodicLoggers?: number;
+  /** Log lines kept per container instance (older ones are dropped, as log rotation would). Default 1000. */
+  logLinesPerInstance?: number;
   clock?: Clock;
 }
 
@@ -103,7 +105,7 @@ export class SandboxServer {
     const readOnlyToken = options.readOnlyToken ?? randomToken();
     const cluster = new SimulatedCluster({ clock, watchHistory: options.watchHistory ?? 10_000 });
     const events = new EventRecorder(cluster, { ttlMs: 3_600_000, maxEvents: 20_000 });
-    const logs = new ContainerLogStore({ now: () => clock.now() });
+    const logs = new ContainerLogStore({ now: () => clock.now(), maxLinesPerInstance: options.logLinesPerInstance });
     const exec = new ExecSessions();
     const timers = new TimerQueue(() => clock.now().getTime());
     const watches = new WatchRegistry();
@@ -159,7 +161,10 @@ export class SandboxServer {
       faults,
       resources,
       exec: execHandler,
-      endpoints: new SandboxEndpoints(faults, stats),
+      endpoints: new SandboxEndpoints(faults, stats, {
+        perInstance: logs.linesPerInstance,
+        write: (namespace, pod, container, count) => kubelet.writePeriodicLines(namespace, pod, container, count),
+      }),
       serverAddress: () => address,
     });
 

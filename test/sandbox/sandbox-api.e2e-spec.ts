@@ -1005,6 +1005,17 @@ describe('Kubernetes API simulator seeded with objects', () => {
     expect(events.map((event) => event.reason)).toEqual(['Seeded']);
     expect((await call<{ items: unknown[] }>(server, '/api/v1/nodes')).body.items).toHaveLength(4);
   });
+
+  it('writes no log lines at /sandbox/logs for a pod whose node no simulated kubelet runs', async () => {
+    const response = await call<KubeStatus>(server, '/sandbox/logs', {
+      method: 'POST',
+      body: { namespace: 'team', pod: 'written', lines: 1 },
+    });
+    expect(response.status).toBe(409);
+    expect(response.body.message).toBe(
+      'pod "written" is not run by a simulated kubelet (its node is not simulated, or it is past the --live pods)',
+    );
+  });
 });
 
 describe('Kubernetes API simulator over TLS', () => {

@@ -282,6 +282,90 @@ describe('simulated scheduler and kubelet', () => {
       }
     });
 
+    describe('POST /sandbox/logs', () => {
+      const burst = (body: unknown, token?: string) =>
+        call<{ written: number } & KubeStatus>(server, '/sandbox/logs', { method: 'POST', body, token });
+
+      beforeAll(async () => {
+        await create(newPod('burst', { annotations: { 'sandbox.podapi.dev/logs': '["a","b","c"]' } }));
+        await create(newPod('unpulled', { annotations: { 'sandbox.podapi.dev/image-pull': 'fail' } }));
+        await eventually(async () => expect((await pod('burst')).status?.phase).toBe('Running'));
+      });
+
+      it('makes a running container write its next periodic lines at once, after the ones it wrote', async () => {
+        const response = await burst({ namespace: 'default', pod: 'burst', lines: 5 });
+        expect(response.status).toBe(200);
+        expect(response.body).toEqual({ written: 5 });
+        expect((await logs('burst')).split('\n')).toEqual(['a', 'b', 'c', 'a', 'b', 'c', 'a', 'b', '']);
+        await burst({ namespace: 'default', pod: 'burst', container: 'app', lines: 2 });
+        expect((await logs('burst', '?tailLines=3')).split('\n')).toEqual(['b', 'c', 'a', '']);
+      });
+
+      it('writes an image’s own periodic lines for a container without a log script', async () => {
+        await eventually(async () => expect((await pod('pair')).status?.phase).toBe('Running'));
+        const before = (await logs('pair', '?container=cache')).split('\n').length;
+        expect((await burst({ namespace: 'default', pod: 'pair', container: 'cache', lines: 3 })).status).toBe(200);
+        const lines = (await logs('pair', '?container=cache')).trimEnd().split('\n');
+        expect(lines.length).toBeGreaterThanOrEqual(before - 1 + 3);
+        expect(lines.slice(-3)).toEqual(Array(3).fill(expect.stringContaining('changes in 300 seconds. Saving...')));
+      });
+
+      it('feeds followers as the kubelet’s own lines do', async () => {
+        const abort = new AbortController();
+        const response = await fetch(`${server.url}/api/v1/namespaces/default/pods/burst/log?follow=true&tailLines=0`, {
+          headers: { authorization: `Bearer ${server.token}` },
+          signal: abort.signal,
+        });
+        const reader = response.body!.getReader();
+        await burst({ namespace: 'default', pod: 'burst', lines: 3 });
+        let text = '';
+        for (let read = await reader.read(); ; read = await reader.read()) {
+          text += new TextDecoder().decode(read.value);
+          if (read.done || text.split('\n').length > 3) break;
+        }
+        abort.abort();
+        expect(['a\nb\nc\n', 'b\nc\na\n', 'c\na\nb\n']).toContain(text); // the script's lines, in turn
+      });
+
+      it.each([
+        ['a pod that does not exist', { namespace: 'default', pod: 'nope', lines: 1 }, 404, 'pods "nope" not found'],
+        [
+          'an unknown container',
+          { namespace: 'default', pod: 'burst', container: 'db', lines: 1 },
+          400,
+          'container db is not valid for pod burst',
+        ],
+        [
+          'a container that is not running',
+          { namespace: 'default', pod: 'unpulled', lines: 1 },
+          409,
+          'container "app" in pod "unpulled" is not running',
+        ],
+        [
+          'more lines than an instance keeps',
+          { namespace: 'default', pod: 'burst', lines: 1001 },
+          400,
+          'lines must be an integer from 1 to 1000 (the lines kept per container instance)',
+        ],
+        ['no line count', { namespace: 'default', pod: 'burst' }, 400, 'lines must be an integer from 1 to 1000'],
+        ['no pod', { namespace: 'default', lines: 1 }, 400, 'namespace and pod must be names'],
+      ])('refuses %s', async (_case, body, status, message) => {
+        const response = await burst(body);
+        expect(response.status).toBe(status);
+        expect(response.body).toMatchObject({
+          kind: 'Status',
+          code: status,
+          message: expect.stringContaining(message),
+        });
+      });
+
+      it('refuses the read-only token', async () => {
+        const response = await burst({ namespace: 'default', pod: 'burst', lines: 1 }, server.readOnlyToken);
+        expect(response.status).toBe(403);
+        expect(response.body.message).toContain('User "sandbox-viewer" cannot create resource "logs"');
+      });
+    });
+
     it.each([
       [
         'no container for a pod with two',
@@ -401,5 +485,44 @@ describe('simulated scheduler and kubelet', () => {
       expect(result.protocol).toBe('v4.channel.k8s.io');
       expect(result.channels.get(1)).toBe('v4\n');
     });
+  });
+});
+
+describe('a simulator that keeps more log lines per container instance', () => {
+  let server: SandboxServer;
+
+  beforeAll(async () => {
+    server = await SandboxServer.start({ seed: 'empty', timings: FAST_TIMINGS, logLinesPerInstance: 5000 });
+  });
+  afterAll(async () => {
+    await server.stop();
+  });
+
+  it('keeps that many lines, and writes as many at once through /sandbox/logs', async () => {
+    const lines = Array.from({ length: 10 }, (_, index) => `line ${index}`);
+    await call(server, '/api/v1/namespaces/default/pods', {
+      method: 'POST',
+      body: newPod('long', { annotations: { 'sandbox.podapi.dev/logs': JSON.stringify(lines) } }),
+    });
+    await eventually(async () =>
+      expect((await call<KubePod>(server, '/api/v1/namespaces/default/pods/long')).body.status?.phase).toBe('Running'),
+    );
+    const response = await call(server, '/sandbox/logs', {
+      method: 'POST',
+      body: { namespace: 'default', pod: 'long', lines: 4990 },
+    });
+    expect(response.status).toBe(200);
+    const log = (await call<string>(server, '/api/v1/namespaces/default/pods/long/log')).body.trimEnd().split('\n');
+    expect(log).toHaveLength(5000);
+    expect(log.slice(0, 12)).toEqual([...lines, 'line 0', 'line 1']);
+    expect(log.at(-1)).toBe('line 9');
+    expect(
+      (
+        await call(server, '/sandbox/logs', {
+          method: 'POST',
+          body: { namespace: 'default', pod: 'long', lines: 5001 },
+        })
+      ).status,
+    ).toBe(400);
   });
 });

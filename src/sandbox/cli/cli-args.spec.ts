@@ -16,12 +16,21 @@ describe(parseCliArgs.name, () => {
         'alice',
         '--read-only-user',
         'bob',
+        '--log-lines',
+        '250000',
       ]),
     ).toEqual({
       kubeconfig: 'kc.yaml',
       seed: 'seed.json',
       fast: false,
-      server: { host: '127.0.0.1', port: 6443, tls: true, pods: 1000, readOnlyUsers: ['alice', 'bob'] },
+      server: {
+        host: '127.0.0.1',
+        port: 6443,
+        tls: true,
+        pods: 1000,
+        readOnlyUsers: ['alice', 'bob'],
+        logLinesPerInstance: 250000,
+      },
     });
   });
 
@@ -38,6 +47,7 @@ describe(parseCliArgs.name, () => {
     [[], '--kubeconfig <file> is required'],
     [['--kubeconfig', 'x', '--port', 'http'], '--port must be an integer from 0 to 65535'],
     [['--kubeconfig', 'x', '--pods', '-1'], '--pods must be an integer from 0 to 1000000'],
+    [['--kubeconfig', 'x', '--log-lines', '0'], '--log-lines must be an integer from 1 to 10000000'],
     [['--kubeconfig', 'x', '--colour', 'red'], 'unknown option: --colour'],
     [['--kubeconfig'], '--kubeconfig needs a value'],
     [['serve'], 'unexpected argument: serve'],

@@ -10,7 +10,8 @@ export interface CliOptions {
 
 export const USAGE = `usage: npm run sandbox -- --kubeconfig <file> [--port <p>] [--host <addr>] [--tls] [--pods <n>]
                           [--seed demo|empty|<file.json>] [--token <t>] [--read-only-token <t>]
-                          [--read-only-user <name>]... [--read-only-group <name>]... [--live <n>] [--fast]`;
+                          [--read-only-user <name>]... [--read-only-group <name>]... [--live <n>]
+                          [--log-lines <n>] [--fast]`;
 
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
@@ -45,6 +46,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     'read-only-user',
     'read-only-group',
     'live',
+    'log-lines',
   ]);
   for (const name of values.keys()) if (!known.has(name)) throw new CliUsageError(`unknown option: --${name}`);
   const one = (name: string) => values.get(name)?.at(-1);
@@ -67,6 +69,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (pods !== undefined) server.pods = pods;
   const live = integer('live', 0, 100_000);
   if (live !== undefined) server.liveLimit = live;
+  const logLines = integer('log-lines', 1, 10_000_000);
+  if (logLines !== undefined) server.logLinesPerInstance = logLines;
   if (one('token')) server.token = one('token');
   if (one('read-only-token')) server.readOnlyToken = one('read-only-token');
   if (values.has('read-only-user')) server.readOnlyUsers = values.get('read-only-user');

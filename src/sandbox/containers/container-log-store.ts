@@ -63,6 +63,11 @@ export class ContainerLogStore {
     for (const wake of waiters) wake();
   }
 
+  /** The lines kept per container instance (`maxLinesPerInstance`). */
+  get linesPerInstance(): number {
+    return this.maxLines;
+  }
+
   /** Log streams opened and not yet finished or destroyed (`GET /sandbox/stats`). */
   get openStreams(): number {
     return this.streams;

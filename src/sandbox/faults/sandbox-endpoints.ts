@@ -12,20 +12,34 @@ export interface SandboxStats {
   execSessions: number;
 }
 
+/** What `POST /sandbox/logs` drives: the simulated kubelet's containers and the log store's bound. */
+export interface SandboxLogLines {
+  /** Lines kept per container instance: more written at once would only push out the first ones. */
+  readonly perInstance: number;
+  /** The container writes its next `count` periodic lines now; answers how many it wrote. */
+  write(namespace: string, pod: string, container: string, count: number): number;
+}
+
 /**
  * The simulator's own endpoints, outside the Kubernetes paths and behind the same authentication:
- * `GET /sandbox/stats` and `GET|POST|DELETE /sandbox/faults` (see docs/sandbox.md for the body).
+ * `GET /sandbox/stats`, `GET|POST|DELETE /sandbox/faults` and `POST /sandbox/logs` (see docs/sandbox.md for the
+ * bodies).
  */
 export class SandboxEndpoints {
   constructor(
     private readonly faults: SandboxFaults,
     private readonly stats: () => SandboxStats,
+    private readonly logLines: SandboxLogLines,
   ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, path: string, identity: Identity): Promise<void> {
     const method = req.method ?? 'GET';
     if (path === '/sandbox/stats' && method === 'GET') {
       writeJson(res, 200, this.stats());
+      return;
+    }
+    if (path === '/sandbox/logs') {
+      await this.writeLogLines(req, res, identity);
       return;
     }
     if (path !== '/sandbox/faults') throw notFoundPath();
@@ -44,15 +58,33 @@ export class SandboxEndpoints {
       writeJson(res, 200, this.faults.state());
       return;
     }
-    if (method !== 'POST' && method !== 'PUT')
-      throw KubeStatusError.of(
-        405,
-        'MethodNotAllowed',
-        'the server does not allow this method on the requested resource',
-      );
+    if (method !== 'POST' && method !== 'PUT') throw methodNotAllowed();
     const body = ((await readOptionalJson(req)) ?? {}) as FaultsBody;
     const dropped = this.apply(body);
     writeJson(res, 200, { ...this.faults.state(), ...(dropped !== undefined ? { droppedWatches: dropped } : {}) });
+  }
+
+  /** `POST /sandbox/logs` `{namespace, pod, container?, lines}`: a running container writes that many lines at once. */
+  private async writeLogLines(req: IncomingMessage, res: ServerResponse, identity: Identity): Promise<void> {
+    if (req.method !== 'POST') throw methodNotAllowed();
+    if (identity.readOnly)
+      throw forbidden(identity.user, { verb: 'create', group: 'sandbox.podapi.dev', resource: 'logs' });
+    const body = (await readOptionalJson(req)) as LogLinesBody | undefined;
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      throw KubeStatusError.badRequest('the body must be a JSON object: {namespace, pod, container?, lines}');
+    const max = this.logLines.perInstance;
+    if (!Number.isInteger(body.lines) || body.lines! < 1 || body.lines! > max)
+      throw KubeStatusError.badRequest(
+        `lines must be an integer from 1 to ${max} (the lines kept per container instance)`,
+      );
+    if (
+      !nonEmptyString(body.namespace) ||
+      !nonEmptyString(body.pod) ||
+      !(body.container === undefined || typeof body.container === 'string')
+    )
+      throw KubeStatusError.badRequest('namespace and pod must be names, container a name when given');
+    const written = this.logLines.write(body.namespace, body.pod, body.container ?? '', body.lines!);
+    writeJson(res, 200, { written });
   }
 
   private apply(body: FaultsBody): number | undefined {
@@ -87,6 +119,13 @@ export class SandboxEndpoints {
   }
 }
 
+interface LogLinesBody {
+  namespace?: unknown;
+  pod?: unknown;
+  container?: unknown;
+  lines?: number;
+}
+
 interface FaultsBody {
   latencyMs?: number;
   latency?: LatencyFault | null;
@@ -95,6 +134,14 @@ interface FaultsBody {
   stallLogs?: boolean;
   dropWatches?: boolean;
   dropWatchesEveryMs?: number | null;
+}
+
+function methodNotAllowed(): KubeStatusError {
+  return KubeStatusError.of(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource');
+}
+
+function nonEmptyString(value: unknown): value is string {
+  return typeof value === 'string' && value !== '';
 }
 
 function numberField(name: string, value: unknown): number {

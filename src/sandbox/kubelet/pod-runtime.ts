@@ -421,17 +421,37 @@ export class PodRuntime {
     return this.periodicLogging;
   }
 
+  /**
+   * The container writes its next `count` periodic lines now, at once: what its log script or its image writes at
+   * each interval, whether or not it logs periodically. Answers how many lines it wrote (none for an image without
+   * periodic lines), or `undefined` when the container is not running.
+   */
+  writePeriodicLines(name: string, count: number): number | undefined {
+    const container = [...this.init, ...this.containers].find((candidate) => candidate.name === name);
+    if (!container?.state.running) return undefined;
+    const now = this.host.clock.now();
+    let written = 0;
+    for (let tick = 0; tick < count; tick++) if (this.writePeriodicLine(container, now)) written++;
+    return written;
+  }
+
   private scheduleLogLine(container: ContainerRuntime, every: number): void {
     this.afterFor(container, every, () => {
       if (!container.state.running) return;
-      const now = this.host.clock.now();
-      const tick = container.logTick++;
-      const line = container.script.scripted
-        ? periodicLine(container.script.logs, tick)
-        : container.profile.periodic?.(tick, now, this.context(container));
-      if (line !== undefined) this.host.logs.append(this.instance(container), line, now);
+      this.writePeriodicLine(container, this.host.clock.now());
       this.scheduleLogLine(container, every);
     });
+  }
+
+  /** Writes the container's next periodic line, if it has one. */
+  private writePeriodicLine(container: ContainerRuntime, now: Date): boolean {
+    const tick = container.logTick++;
+    const line = container.script.scripted
+      ? periodicLine(container.script.logs, tick)
+      : container.profile.periodic?.(tick, now, this.context(container));
+    if (line === undefined) return false;
+    this.host.logs.append(this.instance(container), line, now);
+    return true;
   }
 
   private exited(container: ContainerRuntime, exitCode: number): void {

@@ -3,6 +3,8 @@ import type { Clock } from '../clock.js';
 import type { EventRecorder } from '../cluster/event-recorder.js';
 import type { SimulatedCluster } from '../cluster/simulated-cluster.js';
 import type { ContainerLogStore } from '../containers/container-log-store.js';
+import { chooseContainer } from '../containers/pod-containers.js';
+import { KubeStatusError } from '../kube-status-error.js';
 import type { ChangeEvent, KubeObject, StoreWatcher } from '../store/object-store.js';
 import type { KubeletHost } from './kubelet-host.js';
 import type { LifecycleTimings } from './lifecycle-timings.js';
@@ -116,6 +118,28 @@ export class SimulatedKubelet implements KubeletHost {
     const snapshot = new PodRuntime(this, pod, pod.spec.nodeName!);
     snapshot.restore();
     snapshot.ensureLogs();
+  }
+
+  /**
+   * A container of a pod this kubelet runs writes its next `count` periodic lines now (`POST /sandbox/logs`); answers
+   * how many it wrote. The pod and container are looked up as for `pods/log` (404, 400 with the API server's texts);
+   * 409 when no simulated kubelet runs the pod, or the container is not running.
+   */
+  writePeriodicLines(namespace: string, name: string, requested: string, count: number): number {
+    const pod = this.cluster.pod(namespace, name);
+    if (!pod) throw KubeStatusError.notFound('pods', name);
+    const container = chooseContainer(pod, requested);
+    const runtime = this.runtimes.get(pod.metadata.uid ?? '');
+    if (!runtime)
+      throw KubeStatusError.of(
+        409,
+        'Conflict',
+        `pod "${name}" is not run by a simulated kubelet (its node is not simulated, or it is past the --live pods)`,
+      );
+    const written = runtime.writePeriodicLines(container, count);
+    if (written === undefined)
+      throw KubeStatusError.of(409, 'Conflict', `container "${container}" in pod "${name}" is not running`);
+    return written;
   }
 
   // KubeletHost

@@ -1,0 +1,1295 @@
+/**
+ * Logs (issue 17): the built service's log relay against the simulator, both as child processes, measured as a
+ * client sees them. Results go into docs/performance.md ("Logs").
+ *
+ *   node --no-warnings bench/logs.bench.ts [--only relay|streams] [--lines 1000000] [--rounds 5] [--streams 1000]
+ *        [--rate 10] [--window 30] [--warm-up 5] [--nodes 10] [--no-build] [--cpu-prof [dir]] [--json <file>]
+ *   node --no-warnings bench/logs.bench.ts --summarize <file.cpuprofile>
+ *
+ * Runs on the project's Node 24 (put node_modules/.bin first on PATH), which strips the types itself: the bench
+ * imports no project module and uses no TypeScript-only runtime syntax. It builds the service first when a source is
+ * newer than dist/main.js (`--no-build` skips that), then:
+ *
+ * 1. starts the simulator (`npm run sandbox -- --seed <tmp.json> --log-lines <lines> --port 0 --kubeconfig <tmp>
+ *    --token <t>`, run as the node command that script names, so that the process measured is the simulator and not
+ *    npm) with a seed of `--nodes` Ready worker nodes (110 pods each, as a kubelet's default `maxPods`: 1 000 pods
+ *    need 10 of them) and the `bench` namespace; then, for each part, a fresh service as `node dist/main.js` (the
+ *    Node flags of `npm run start:prod`, `KUBECONFIG=<tmp>`, `PORT=0`, `DATABASE_URL=sqlite::memory:`,
+ *    `LOG_LEVEL=log`, `--inspect=127.0.0.1:0 --expose-gc` for forced collections before memory is read, and
+ *    profiles);
+ * 2. **relay**: one pod whose container's log holds `--lines` lines of 100 bytes (its start lines, then the rest
+ *    written at once through the simulator's `POST /sandbox/logs`). Each of `--rounds` rounds reads that whole log
+ *    (a) straight from the simulator (`GET …/pods/relay/log`, lines counted as the bytes arrive), (b) through the
+ *    service's WebSocket stream (`subscribe` with `follow: false`, `log` messages counted until `end`) and (c) through
+ *    the service's REST download, in an order that rotates from round to round. Each reader is the leanest client we
+ *    have (newlines counted in the raw bytes; a WebSocket frame is parsed as JSON only when it is not a `log`), since
+ *    it shares the two cores with the simulator and the service. The ratio of (b) to (a) is the issue's goal
+ *    (≥ 0.8); every read must see exactly `--lines` lines;
+ * 3. **streams**: `--streams` pods, each container writing one 100-byte numbered line every 1000 / `--rate` ms
+ *    (`sandbox.podapi.dev/log-every-ms`), created through the API and scheduled and started by the simulated
+ *    kubelets; then as many WebSocket clients, each following one pod (`follow: true`, `timestamps: true`,
+ *    `tailLines: 0`), opened 50 at a time. After `--warm-up` s, for `--window` s: lines delivered, the delay of each
+ *    (the time the bench received it minus the time the kubelet wrote it, its RFC 3339 timestamp: the simulator and
+ *    the bench read the same clock), lines lost or out of order (each stream's lines are numbered), the service's
+ *    CPU and its event-loop delay (its /metrics). The service's heap + external memory after a forced GC and its RSS,
+ *    before the streams and with them all open: the growth per stream. Finally all clients close and the simulator's
+ *    `/sandbox/stats` must show their upstream streams released;
+ * 4. prints the tables (markdown on stdout, progress on stderr) and exits 1 when a target is missed: relay ≥ 0.8 ×
+ *    direct (median of the rounds), every read whole, no line lost or out of order, every stream subscribed.
+ *
+ * `--cpu-prof [dir]` also samples the service's CPU through the inspector during one extra relay read and during
+ * 10 s of the streams' window, writes each `.cpuprofile` and prints where the time goes.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
+import os from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import WebSocket from 'ws';
+
+const ROOT = resolve(dirname(process.argv[1]), '..');
+
+const { values: args } = parseArgs({
+  options: {
+    only: { type: 'string' },
+    lines: { type: 'string', default: '1000000' },
+    rounds: { type: 'string', default: '5' },
+    streams: { type: 'string', default: '1000' },
+    rate: { type: 'string', default: '10' },
+    window: { type: 'string', default: '30' },
+    'warm-up': { type: 'string', default: '5' },
+    nodes: { type: 'string', default: '10' },
+    'no-build': { type: 'boolean', default: false },
+    'cpu-prof': { type: 'string' },
+    summarize: { type: 'string' },
+    json: { type: 'string' },
+  },
+  // `--cpu-prof` alone (no directory) is allowed: parseArgs wants a value, so it is mapped below.
+  args: process.argv
+    .slice(2)
+    .flatMap((arg, i, all) =>
+      arg === '--cpu-prof' && (i === all.length - 1 || all[i + 1].startsWith('--')) ? [arg, os.tmpdir()] : [arg],
+    ),
+});
+
+if (args.only !== undefined && args.only !== 'relay' && args.only !== 'streams')
+  throw new Error('--only must be relay or streams');
+const RUN_RELAY = args.only !== 'streams';
+const RUN_STREAMS = args.only !== 'relay';
+const LINES = positive('lines');
+const ROUNDS = positive('rounds');
+const STREAMS = positive('streams');
+const RATE = positive('rate');
+const WINDOW_S = positive('window');
+const WARM_UP_S = positive('warm-up');
+const NODES = positive('nodes');
+const PROFILE_DIR = args['cpu-prof'];
+
+// The contract (issue 17).
+const TARGET_RELAY_RATIO = 0.8;
+
+const NAMESPACE = 'bench';
+/** Each line as the container writes it: 99 characters, 100 bytes with its newline. */
+const LINE_LENGTH = 99;
+/** Distinct lines of the relayed log's script. */
+const SCRIPT_LINES = 100;
+/**
+ * Distinct lines of a followed pod's script, each starting with its number, so that a gap of fewer lines shows; few, so
+ * that the pod (which the service holds while it streams) carries about 1 KiB of annotations, not the 10 of the relay's.
+ */
+const STREAM_SCRIPT_LINES = 10;
+/** `2026-01-01T00:00:00.123456000Z `: the kubelet's timestamp (types.RFC3339NanoFixed) and its space. */
+const TIMESTAMP_LENGTH = 31;
+/** WebSocket clients connecting at once: well under the listen backlog, since a dropped SYN is retried a second later. */
+const CONNECT_CONCURRENCY = 50;
+
+interface ReadStats {
+  lines: number;
+  bytes: number;
+  ms: number;
+  /** Lines per second. */
+  rate: number;
+  /** CPU time of the service and the simulator per line relayed, in µs; the bench's own share of a core. */
+  serviceUsPerLine: number;
+  simulatorUsPerLine: number;
+  benchCpuShare: number;
+}
+
+interface RelayRound {
+  direct: ReadStats;
+  relay: ReadStats;
+  download: ReadStats;
+  ratio: number;
+  /** Milliseconds from the subscribe to `subscribed` (the pod read and the log opened upstream). */
+  subscribedMs: number;
+}
+
+interface Memory {
+  rssMiB: number;
+  heapUsedMiB: number;
+  externalMiB: number;
+}
+
+interface StreamsResults {
+  streams: number;
+  subscribedAllMs: number;
+  subscribeP50: number;
+  subscribeP99: number;
+  refused: string[];
+  simulatorLogStreams: number;
+  windowS: number;
+  linesDelivered: number;
+  linesPerSecond: number;
+  /** Lines the kubelets wrote in the window (by their timestamps) that arrived: how many the rate asked for. */
+  expectedPerSecond: number;
+  delay: { p50: number; p90: number; p99: number; p999: number; max: number; sliceP99s: number[] };
+  lost: number;
+  outOfOrder: number;
+  /** Consecutive lines of a stream written STREAM_SCRIPT_LINES intervals or more apart. */
+  longGaps: number;
+  otherMessages: number;
+  serviceCpuShare: number;
+  serviceUsPerLine: number;
+  simulatorCpuShare: number;
+  benchCpuShare: number;
+  stolenMs: number;
+  loopDelayMaxMs: number;
+  majorGcs: number;
+  gcMs: number;
+  memory: {
+    before: Memory;
+    withStreams: Memory;
+    peakRssMiB: number;
+    afterClose: Memory;
+    heapAndExternalPerStreamKiB: number;
+    rssPerStreamKiB: number;
+    simulatorRssMiB: number;
+  };
+  releasedMs: number;
+}
+
+interface Results {
+  machine: { nproc: number; cpu: string; node: string; loadAverage: { start: number[]; end: number[] } };
+  command: string;
+  relay?: { lines: number; bytes: number; rounds: RelayRound[]; medianRatio: number };
+  streams?: StreamsResults;
+  failures: string[];
+}
+
+async function main(): Promise<number> {
+  if (args.summarize) {
+    console.log(summarizeProfile(JSON.parse(readFileSync(args.summarize, 'utf8')) as CpuProfile));
+    return 0;
+  }
+  const loadStart = os.loadavg();
+  buildIfStale();
+  const scratch = mkdtempSync(join(os.tmpdir(), 'logs-bench-'));
+  const children: Child[] = [];
+  const stopAll = () => Promise.all(children.map((child) => child.stop()));
+  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    // 1. The simulator and the service.
+    const kubeconfig = join(scratch, 'kubeconfig.yaml');
+    const seed = join(scratch, 'seed.json');
+    writeFileSync(seed, JSON.stringify(seedObjects(NODES)));
+    const token = `bench-${process.pid}-${Date.now()}`;
+    progress(`starting the simulator (${NODES} nodes, ${LINES} log lines kept per container)…`);
+    const simulatorProcess = startChild(
+      ...sandboxCommand([
+        '--seed',
+        seed,
+        '--log-lines',
+        String(LINES),
+        '--port',
+        '0',
+        '--kubeconfig',
+        kubeconfig,
+        '--token',
+        token,
+      ]),
+      {},
+    );
+    children.push(simulatorProcess);
+    const ready = JSON.parse((await simulatorProcess.waitFor(/^\{"event":"sandbox\.ready".*$/m, 60_000))[0]) as {
+      url: string;
+    };
+    const simulator: Simulator = { url: ready.url, token, pid: simulatorProcess.pid };
+
+    // A service of its own for each part, so that one part's memory does not carry into the other's.
+    const startService = async (): Promise<Service & { stop: () => Promise<void> }> => {
+      const child = startChild(
+        process.execPath,
+        ['--inspect=127.0.0.1:0', '--expose-gc', ...serviceNodeFlags(), join(ROOT, 'dist', 'main.js')],
+        {
+          KUBECONFIG: kubeconfig,
+          PORT: '0',
+          HOST: '127.0.0.1',
+          DATABASE_URL: 'sqlite::memory:',
+          LOG_LEVEL: 'log',
+        },
+      );
+      children.push(child);
+      const origin = (await child.waitFor(/"event":"service\.listening","url":"([^"]+)"/, 30_000))[1]
+        .replace('[::1]', '127.0.0.1')
+        .replace('localhost', '127.0.0.1');
+      const inspectorUrl = (await child.waitFor(/Debugger listening on (ws:\/\/\S+)/, 10_000, 'stderr'))[1];
+      const clusters = await getJson<{ data: { items: { id: string }[] } }>(`${origin}/api/clusters`);
+      const clusterId = clusters.data.items[0]?.id;
+      if (!clusterId) throw new Error('the service lists no cluster');
+      progress(`service listening at ${origin} (cluster "${clusterId}")`);
+      return { origin, pid: child.pid, inspectorUrl, clusterId, stop: () => child.stop() };
+    };
+
+    const results: Results = {
+      machine: {
+        nproc: os.availableParallelism(),
+        cpu: os.cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+        loadAverage: { start: loadStart, end: [] },
+      },
+      command: `node --no-warnings bench/logs.bench.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      failures: [],
+    };
+    if (RUN_RELAY) {
+      const service = await startService();
+      results.relay = await relayPart(simulator, service, results.failures);
+      await service.stop();
+    }
+    if (RUN_STREAMS) {
+      const service = await startService();
+      results.streams = await streamsPart(simulator, service, results.failures);
+      await service.stop();
+    }
+    results.machine.loadAverage.end = os.loadavg();
+    report(results);
+    if (args.json) writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
+    return results.failures.length === 0 ? 0 : 1;
+  } finally {
+    await stopAll();
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+interface Simulator {
+  url: string;
+  token: string;
+  pid: number;
+}
+
+interface Service {
+  origin: string;
+  pid: number;
+  inspectorUrl: string;
+  clusterId: string;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Relay: one long log, read straight from the simulator and through the service
+
+async function relayPart(simulator: Simulator, service: Service, failures: string[]): Promise<Results['relay']> {
+  const script = Array.from({ length: SCRIPT_LINES }, (_, i) => appLine(i));
+  await createPods(simulator, [podManifest('relay', script)]);
+  await waitForRunning(simulator, 1);
+  // The start lines are in the log already: the container writes the rest now (its next periodic lines).
+  const written = await simulatorJson<{ written: number }>(simulator, '/sandbox/logs', {
+    method: 'POST',
+    body: { namespace: NAMESPACE, pod: 'relay', lines: LINES - SCRIPT_LINES },
+  });
+  if (written.written !== LINES - SCRIPT_LINES) throw new Error(`the simulator wrote ${written.written} lines`);
+  const podPath = `/api/clusters/${service.clusterId}/namespaces/${NAMESPACE}/pods/relay`;
+  const readers = {
+    direct: () => readHttp(simulator.url, `/api/v1/namespaces/${NAMESPACE}/pods/relay/log`, simulator.token),
+    relay: () => readWebSocket(service, `${podPath}/logs`),
+    download: () => readHttp(service.origin, `${podPath}/logs/download`),
+  };
+  progress(`relay: a log of ${LINES} lines, ${ROUNDS} rounds of direct / WebSocket / download…`);
+  await readers.direct(); // warm-up: the first read of each kind pays for connections and compilation
+  await readers.relay();
+  await readers.download();
+  const rounds: RelayRound[] = [];
+  const order: (keyof typeof readers)[] = ['direct', 'relay', 'download'];
+  for (let round = 0; round < ROUNDS; round++) {
+    const measured: Partial<Record<keyof typeof readers, ReadStats>> = {};
+    let subscribedMs = Number.NaN;
+    // Rotated each round, so that no kind always follows the same one.
+    for (const kind of order.map((_, i) => order[(i + round) % order.length])) {
+      const result = await measureRead(simulator, service, readers[kind]);
+      measured[kind] = result.stats;
+      if (kind === 'relay') subscribedMs = result.subscribedMs;
+    }
+    const { direct, relay, download } = measured as Record<keyof typeof readers, ReadStats>;
+    rounds.push({ direct, relay, download, ratio: relay.rate / direct.rate, subscribedMs });
+    progress(
+      `round ${round + 1}: direct ${kLines(direct.rate)}, WebSocket ${kLines(relay.rate)} (×${(relay.rate / direct.rate).toFixed(2)}), ` +
+        `download ${kLines(download.rate)} lines/s`,
+    );
+  }
+  if (PROFILE_DIR) {
+    progress('profiling the service during one more WebSocket read…');
+    const profiler = await Inspector.connect(service.inspectorUrl);
+    await profiler.startProfiling();
+    const profiled = await measureRead(simulator, service, readers.relay);
+    writeProfile('relay', await profiler.stopProfiling(), `${kLines(profiled.stats.rate)} lines/s (profiled)`);
+    profiler.close();
+  }
+  for (const round of rounds)
+    for (const [kind, stats] of Object.entries({ direct: round.direct, relay: round.relay, download: round.download }))
+      if (stats.lines !== LINES) failures.push(`a ${kind} read saw ${stats.lines} lines of ${LINES}`);
+  const medianRatio = median(rounds.map((round) => round.ratio));
+  if (medianRatio < TARGET_RELAY_RATIO)
+    failures.push(
+      `relay: the WebSocket stream carried ${medianRatio.toFixed(2)} × the direct read's lines/s (median), below ${TARGET_RELAY_RATIO}`,
+    );
+  return { lines: LINES, bytes: rounds[0].direct.bytes, rounds, medianRatio };
+}
+
+interface ReadResult {
+  lines: number;
+  bytes: number;
+  ms: number;
+  subscribedMs: number;
+}
+
+async function measureRead(
+  simulator: Simulator,
+  service: Service,
+  read: () => Promise<ReadResult>,
+): Promise<{ stats: ReadStats; subscribedMs: number }> {
+  const serviceCpu = cpuMs(service.pid);
+  const simulatorCpu = cpuMs(simulator.pid);
+  const benchCpu = process.cpuUsage();
+  const result = await read();
+  const bench = process.cpuUsage(benchCpu);
+  return {
+    stats: {
+      lines: result.lines,
+      bytes: result.bytes,
+      ms: result.ms,
+      rate: (result.lines * 1000) / result.ms,
+      serviceUsPerLine: ((cpuMs(service.pid) - serviceCpu) * 1000) / result.lines,
+      simulatorUsPerLine: ((cpuMs(simulator.pid) - simulatorCpu) * 1000) / result.lines,
+      benchCpuShare: (bench.user + bench.system) / 1000 / result.ms,
+    },
+    subscribedMs: result.subscribedMs,
+  };
+}
+
+const httpAgent = new Agent({ keepAlive: true });
+
+/** GETs a text body and counts its lines as the bytes arrive; the time runs from the request to the body's end. */
+function readHttp(origin: string, path: string, token?: string): Promise<ReadResult> {
+  return new Promise((resolveRead, reject) => {
+    const started = performance.now();
+    const request = httpRequest(
+      `${origin}${path}`,
+      { agent: httpAgent, headers: token ? { Authorization: `Bearer ${token}` } : {} },
+      (response: IncomingMessage) => {
+        if (response.statusCode !== 200) {
+          reject(new Error(`GET ${path}: ${response.statusCode}`));
+          response.resume();
+          return;
+        }
+        let lines = 0;
+        let bytes = 0;
+        response.on('data', (chunk: Buffer) => {
+          bytes += chunk.length;
+          for (let at = chunk.indexOf(10); at >= 0; at = chunk.indexOf(10, at + 1)) lines++;
+        });
+        response.once('end', () =>
+          resolveRead({ lines, bytes, ms: performance.now() - started, subscribedMs: Number.NaN }),
+        );
+        response.once('error', reject);
+      },
+    );
+    request.once('error', reject);
+    request.end();
+  });
+}
+
+/**
+ * Subscribes with `follow: false` on a socket opened beforehand (as a client already connected would) and counts
+ * `log` messages until `end`; the time runs from the subscribe to `end`.
+ */
+async function readWebSocket(service: Service, path: string): Promise<ReadResult> {
+  const socket = await openSocket(`${service.origin.replace(/^http/, 'ws')}/ws${path.replace(/^\/api/, '')}`);
+  try {
+    return await new Promise<ReadResult>((resolveRead, reject) => {
+      let lines = 0;
+      let bytes = 0;
+      let subscribedMs = Number.NaN;
+      const started = performance.now();
+      socket.on('message', (data: Buffer) => {
+        if (isLogMessage(data)) {
+          lines++;
+          bytes += data.length;
+          return;
+        }
+        const message = JSON.parse(data.toString('utf8')) as { type: string; reason?: string; message?: string };
+        if (message.type === 'subscribed') subscribedMs = performance.now() - started;
+        else if (message.type === 'end' && message.reason === 'Completed')
+          resolveRead({ lines, bytes, ms: performance.now() - started, subscribedMs });
+        else reject(new Error(`unexpected message: ${data.toString('utf8').slice(0, 300)}`));
+      });
+      socket.once('close', () => reject(new Error('the service closed the socket')));
+      socket.send(JSON.stringify({ type: 'subscribe', follow: false }));
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+/** `{"type":"log",…`, told from the other messages without parsing it (the service writes `type` first). */
+function isLogMessage(data: Buffer): boolean {
+  return data.length > 13 && data[9] === 0x6c && data[10] === 0x6f && data[11] === 0x67 && data[12] === 0x22;
+}
+
+function openSocket(url: string): Promise<WebSocket> {
+  return new Promise((resolveOpen, reject) => {
+    const socket = new WebSocket(url, { perMessageDeflate: false });
+    socket.once('open', () => {
+      socket.off('error', reject);
+      resolveOpen(socket);
+    });
+    socket.once('error', reject);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Streams: many clients, each following one pod that logs at a steady rate
+
+/** One client following one pod: what it received and what was wrong with it. */
+class Follower {
+  readonly socket: WebSocket;
+  subscribed = false;
+  subscribeMs = Number.NaN;
+  lastSeq = -1;
+  lastMicros = -Infinity;
+  lost = 0;
+  outOfOrder = 0;
+  longGaps = 0;
+  other: string[] = [];
+
+  constructor(socket: WebSocket) {
+    this.socket = socket;
+  }
+}
+
+async function streamsPart(simulator: Simulator, service: Service, failures: string[]): Promise<StreamsResults> {
+  const everyMs = Math.round(1000 / RATE);
+  const names = Array.from({ length: STREAMS }, (_, i) => `stream-${String(i).padStart(4, '0')}`);
+  const script = Array.from({ length: STREAM_SCRIPT_LINES }, (_, i) => numberedLine(i));
+  progress(`streams: creating ${STREAMS} pods, each writing a line every ${everyMs} ms…`);
+  const createStarted = performance.now();
+  await createPods(
+    simulator,
+    names.map((name) => podManifest(name, script, everyMs)),
+  );
+  await waitForRunning(simulator, STREAMS + (RUN_RELAY ? 1 : 0));
+  progress(`${STREAMS} pods running after ${((performance.now() - createStarted) / 1000).toFixed(1)} s`);
+  await waitUntilIdle(service.pid);
+  const before = await memoryAfterGc(service.inspectorUrl, service.pid);
+
+  // Delivery: every line's delay, and each stream's order, from the first line on; delays counted in the window only.
+  const window = { start: Infinity, end: Infinity };
+  const delays: number[] = [];
+  const delayAt: number[] = [];
+  let writtenInWindow = 0;
+  const wallNow = () => performance.timeOrigin + performance.now();
+  const onMessage = (follower: Follower, data: Buffer) => {
+    if (!isLogMessage(data)) {
+      const message = JSON.parse(data.toString('utf8')) as { type: string };
+      if (message.type === 'subscribed') {
+        follower.subscribed = true;
+        return;
+      }
+      follower.other.push(data.toString('utf8').slice(0, 200));
+      return;
+    }
+    const received = wallNow();
+    // {"type":"log","data":"2026-01-01T00:00:00.123456000Z 0042 …"}
+    const line = data.toString('latin1', 22, 22 + TIMESTAMP_LENGTH + 4);
+    const micros = Date.parse(`${line.slice(0, 23)}Z`) * 1000 + Number(line.slice(23, 26));
+    const seq = Number(line.slice(TIMESTAMP_LENGTH, TIMESTAMP_LENGTH + 4));
+    if (follower.lastSeq >= 0) {
+      follower.lost += (seq - follower.lastSeq - 1 + STREAM_SCRIPT_LINES) % STREAM_SCRIPT_LINES;
+      if (micros <= follower.lastMicros) follower.outOfOrder++;
+      // A loss of a multiple of STREAM_SCRIPT_LINES lines would keep the numbers in turn: it shows as a long gap.
+      else if (micros - follower.lastMicros >= STREAM_SCRIPT_LINES * everyMs * 1000) follower.longGaps++;
+    }
+    follower.lastSeq = seq;
+    follower.lastMicros = micros;
+    if (received >= window.start && received < window.end) {
+      delays.push(received - micros / 1000);
+      delayAt.push(received - window.start);
+    }
+    if (micros / 1000 >= window.start && micros / 1000 < window.end) writtenInWindow++;
+  };
+
+  progress(`opening ${STREAMS} WebSocket clients, ${CONNECT_CONCURRENCY} at a time…`);
+  const followers: Follower[] = [];
+  const refused: string[] = [];
+  const subscribeStarted = performance.now();
+  const base = `${service.origin.replace(/^http/, 'ws')}/ws/clusters/${service.clusterId}/namespaces/${NAMESPACE}/pods`;
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: CONNECT_CONCURRENCY }, async () => {
+      while (next < names.length) {
+        const name = names[next++];
+        const started = performance.now();
+        const socket = await openSocket(`${base}/${name}/logs`);
+        const follower = new Follower(socket);
+        followers.push(follower);
+        socket.on('message', (data: Buffer) => onMessage(follower, data));
+        socket.send(JSON.stringify({ type: 'subscribe', follow: true, timestamps: true, tailLines: 0 }));
+        const deadline = performance.now() + 30_000;
+        while (!follower.subscribed && follower.other.length === 0 && performance.now() < deadline) await sleep(5);
+        follower.subscribeMs = performance.now() - started;
+        if (!follower.subscribed) refused.push(`${name}: ${follower.other[0] ?? 'no answer in 30 s'}`);
+      }
+    }),
+  );
+  const subscribedAllMs = performance.now() - subscribeStarted;
+  const subscribeTimes = new Float64Array(followers.map((follower) => follower.subscribeMs)).sort();
+  const simulatorLogStreams = (await simulatorJson<{ logStreams: number }>(simulator, '/sandbox/stats')).logStreams;
+  progress(
+    `${followers.length - refused.length} streams subscribed in ${(subscribedAllMs / 1000).toFixed(1)} s ` +
+      `(p99 ${ms(percentile(subscribeTimes, 0.99))} ms each); the simulator serves ${simulatorLogStreams} log streams`,
+  );
+
+  progress(`warm-up ${WARM_UP_S} s, then ${WINDOW_S} s measured…`);
+  await sleep(WARM_UP_S * 1000);
+  await serviceVitals(service.origin); // restarts the service's event-loop delay histogram
+  const vitalsBefore = await serviceVitals(service.origin);
+  const serviceCpu = cpuMs(service.pid);
+  const simulatorCpu = cpuMs(simulator.pid);
+  const benchCpu = process.cpuUsage();
+  const stolen = stolenCpuMs();
+  const lostBefore = sum(followers.map((follower) => follower.lost));
+  const outOfOrderBefore = sum(followers.map((follower) => follower.outOfOrder));
+  const longGapsBefore = sum(followers.map((follower) => follower.longGaps));
+  window.start = wallNow();
+  window.end = window.start + WINDOW_S * 1000;
+  let peakRss = 0;
+  let profiled = false;
+  while (wallNow() < window.end) {
+    peakRss = Math.max(peakRss, rssMiB(service.pid));
+    if (PROFILE_DIR && !profiled && wallNow() > window.start + 5000 && window.end - wallNow() > 12_000) {
+      profiled = true;
+      progress('profiling the service for 10 s of the window…');
+      const profiler = await Inspector.connect(service.inspectorUrl);
+      await profiler.startProfiling();
+      await sleep(10_000);
+      writeProfile('streams', await profiler.stopProfiling(), `${STREAMS} streams at ${RATE} lines/s each`);
+      profiler.close();
+    }
+    await sleep(Math.min(1000, Math.max(1, window.end - wallNow())));
+  }
+  const windowMs = wallNow() - window.start;
+  const serviceCpuMs = cpuMs(service.pid) - serviceCpu;
+  const simulatorCpuMs = cpuMs(simulator.pid) - simulatorCpu;
+  const bench = process.cpuUsage(benchCpu);
+  const stolenMs = stolenCpuMs() - stolen;
+  const vitalsAfter = await serviceVitals(service.origin);
+  const lost = sum(followers.map((follower) => follower.lost)) - lostBefore;
+  const outOfOrder = sum(followers.map((follower) => follower.outOfOrder)) - outOfOrderBefore;
+  const longGaps = sum(followers.map((follower) => follower.longGaps)) - longGapsBefore;
+  // Lines written in the window still arriving: a second's grace, then the count is final.
+  await sleep(1000);
+  const withStreams = await memoryAfterGc(service.inspectorUrl, service.pid);
+  const simulatorRssMiB = rssMiB(simulator.pid);
+
+  const sorted = new Float64Array(delays).sort();
+  const SLICE_MS = 10_000;
+  const sliceP99s = Array.from({ length: Math.max(1, Math.floor(windowMs / SLICE_MS)) }, (_, k) =>
+    percentile(new Float64Array(delays.filter((_, i) => Math.floor(delayAt[i] / SLICE_MS) === k)).sort(), 0.99),
+  );
+  const otherMessages = sum(followers.map((follower) => follower.other.length)) - refused.length;
+
+  progress(`closing the ${followers.length} clients…`);
+  const closeStarted = performance.now();
+  for (const follower of followers) follower.socket.close();
+  let releasedMs = Number.NaN;
+  while (performance.now() - closeStarted < 30_000) {
+    if ((await simulatorJson<{ logStreams: number }>(simulator, '/sandbox/stats')).logStreams === 0) {
+      releasedMs = performance.now() - closeStarted;
+      break;
+    }
+    await sleep(50);
+  }
+  const afterClose = await memoryAfterGc(service.inspectorUrl, service.pid);
+
+  const opened = followers.length - refused.length;
+  const results: StreamsResults = {
+    streams: opened,
+    subscribedAllMs,
+    subscribeP50: percentile(subscribeTimes, 0.5),
+    subscribeP99: percentile(subscribeTimes, 0.99),
+    refused,
+    simulatorLogStreams,
+    windowS: windowMs / 1000,
+    linesDelivered: delays.length,
+    linesPerSecond: (delays.length * 1000) / windowMs,
+    expectedPerSecond: (writtenInWindow * 1000) / windowMs,
+    delay: {
+      p50: percentile(sorted, 0.5),
+      p90: percentile(sorted, 0.9),
+      p99: percentile(sorted, 0.99),
+      p999: percentile(sorted, 0.999),
+      max: sorted[sorted.length - 1] ?? Number.NaN,
+      sliceP99s,
+    },
+    lost,
+    outOfOrder,
+    longGaps,
+    otherMessages,
+    serviceCpuShare: serviceCpuMs / windowMs,
+    serviceUsPerLine: (serviceCpuMs * 1000) / Math.max(1, delays.length),
+    simulatorCpuShare: simulatorCpuMs / windowMs,
+    benchCpuShare: (bench.user + bench.system) / 1000 / windowMs,
+    stolenMs,
+    loopDelayMaxMs: vitalsAfter.loopDelayMaxMs,
+    majorGcs: vitalsAfter.majorGcs - vitalsBefore.majorGcs,
+    gcMs: vitalsAfter.allGcMs - vitalsBefore.allGcMs,
+    memory: {
+      before,
+      withStreams,
+      peakRssMiB: peakRss,
+      afterClose,
+      heapAndExternalPerStreamKiB:
+        ((withStreams.heapUsedMiB + withStreams.externalMiB - before.heapUsedMiB - before.externalMiB) * 1024) /
+        Math.max(1, opened),
+      rssPerStreamKiB: ((withStreams.rssMiB - before.rssMiB) * 1024) / Math.max(1, opened),
+      simulatorRssMiB,
+    },
+    releasedMs,
+  };
+  progress(
+    `window: ${results.linesPerSecond.toFixed(0)} lines/s delivered, delay p50 ${ms(results.delay.p50)} / p99 ` +
+      `${ms(results.delay.p99)} / max ${ms(results.delay.max)} ms; lost ${lost}, out of order ${outOfOrder}; ` +
+      `service ${pct(results.serviceCpuShare)} of a core`,
+  );
+  if (refused.length > 0) failures.push(`${refused.length} streams not subscribed: ${refused.slice(0, 3).join('; ')}`);
+  if (lost > 0) failures.push(`${lost} lines lost in the window`);
+  if (outOfOrder > 0) failures.push(`${outOfOrder} lines out of order in the window`);
+  if (longGaps > 0)
+    failures.push(
+      `${longGaps} gaps of ${STREAM_SCRIPT_LINES} intervals or more between a stream's lines in the window`,
+    );
+  if (otherMessages > 0)
+    failures.push(
+      `${otherMessages} messages other than log lines: ${followers
+        .flatMap((follower) => follower.other)
+        .slice(0, 3)
+        .join('; ')}`,
+    );
+  if (Number.isNaN(releasedMs))
+    failures.push('the upstream log streams were not all released 30 s after the clients left');
+  return results;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The simulated cluster
+
+/** The `bench` namespace and `count` Ready worker nodes of 110 pods each, as kind's nodes report themselves. */
+function seedObjects(count: number): unknown[] {
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const nodes = Array.from({ length: count }, (_, i) => {
+    const name = `bench-worker-${i + 1}`;
+    const resources = { cpu: '8', memory: '32874328Ki', pods: '110', 'ephemeral-storage': '102626232Ki' };
+    return {
+      apiVersion: 'v1',
+      kind: 'Node',
+      metadata: {
+        name,
+        labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' },
+        creationTimestamp: now,
+      },
+      spec: { podCIDR: `10.244.${i + 1}.0/24` },
+      status: {
+        capacity: resources,
+        allocatable: resources,
+        conditions: [
+          {
+            type: 'Ready',
+            status: 'True',
+            reason: 'KubeletReady',
+            message: 'kubelet is posting ready status',
+            lastHeartbeatTime: now,
+            lastTransitionTime: now,
+          },
+        ],
+        addresses: [
+          { type: 'InternalIP', address: `172.18.0.${i + 2}` },
+          { type: 'Hostname', address: name },
+        ],
+        nodeInfo: { kubeletVersion: 'v1.35.0', containerRuntimeVersion: 'containerd://2.1.1' },
+      },
+    };
+  });
+  return [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }, ...nodes];
+}
+
+/** A pod whose one container writes `lines` at start and, with `everyMs`, one more of them at that interval. */
+function podManifest(name: string, lines: string[], everyMs?: number): unknown {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name,
+      namespace: NAMESPACE,
+      labels: { app: name.replace(/-\d+$/, '') },
+      annotations: {
+        'sandbox.podapi.dev/logs': JSON.stringify(lines),
+        ...(everyMs ? { 'sandbox.podapi.dev/log-every-ms': String(everyMs) } : {}),
+      },
+    },
+    spec: { containers: [{ name: 'app', image: 'registry.example.com/bench/app:1.0' }] },
+  };
+}
+
+/** A JSON-less application line of exactly LINE_LENGTH characters. */
+function appLine(i: number): string {
+  const text = `level=info ts=run msg="request served" method=GET path=/api/v1/items/${String(i * 7919).padStart(6, '0')} status=200 bytes=${1000 + i}`;
+  return text.padEnd(LINE_LENGTH, ' .').slice(0, LINE_LENGTH);
+}
+
+/** A line that starts with its 4-digit number in the script. */
+function numberedLine(i: number): string {
+  return `${String(i).padStart(4, '0')} ${appLine(i)}`.slice(0, LINE_LENGTH);
+}
+
+async function createPods(simulator: Simulator, pods: unknown[]): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 16 }, async () => {
+      while (next < pods.length) {
+        const pod = pods[next++];
+        await simulatorJson(simulator, `/api/v1/namespaces/${NAMESPACE}/pods`, { method: 'POST', body: pod });
+      }
+    }),
+  );
+}
+
+/** Waits until `count` pods of the namespace are Running (the server-side Table form: no pod bodies to parse). */
+async function waitForRunning(simulator: Simulator, count: number): Promise<void> {
+  const deadline = performance.now() + 300_000;
+  for (;;) {
+    const table = await simulatorJson<{ rows: unknown[] }>(
+      simulator,
+      `/api/v1/namespaces/${NAMESPACE}/pods?fieldSelector=status.phase%3DRunning&includeObject=None`,
+      { headers: { Accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' } },
+    );
+    if (table.rows.length >= count) return;
+    if (performance.now() > deadline) throw new Error(`only ${table.rows.length} of ${count} pods Running in 5 min`);
+    await sleep(500);
+  }
+}
+
+async function simulatorJson<T = unknown>(
+  simulator: Simulator,
+  path: string,
+  options: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Promise<T> {
+  const response = await fetch(`${simulator.url}${path}`, {
+    method: options.method ?? 'GET',
+    headers: {
+      Authorization: `Bearer ${simulator.token}`,
+      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
+      ...options.headers,
+    },
+    body: options.body === undefined ? undefined : JSON.stringify(options.body),
+  });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${options.method ?? 'GET'} ${path}: ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Processes
+
+interface Child {
+  pid: number;
+  waitFor(pattern: RegExp, timeoutMs: number, stream?: 'stdout' | 'stderr'): Promise<RegExpExecArray>;
+  stop(): Promise<void>;
+}
+
+function startChild(command: string, argv: string[], env: Record<string, string>): Child {
+  const child: ChildProcess = spawn(command, argv, {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Only the start of each stream is kept: the ready lines are there, and a service logging for minutes must not
+  // grow the bench's heap.
+  const text = { stdout: '', stderr: '' };
+  const KEEP = 256 * 1024;
+  child.stdout?.on('data', (chunk: Buffer) => {
+    if (text.stdout.length < KEEP) text.stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    if (text.stderr.length < KEEP) text.stderr += chunk.toString();
+  });
+  let exitCode: number | null | undefined;
+  const exited = new Promise<void>((resolveExit) =>
+    child.once('exit', (code) => {
+      exitCode = code;
+      resolveExit();
+    }),
+  );
+  const describe = () =>
+    `${command} ${argv.join(' ')}\n--- stdout\n${text.stdout.slice(-4000)}\n--- stderr\n${text.stderr.slice(-4000)}`;
+  return {
+    pid: child.pid ?? -1,
+    async waitFor(pattern, timeoutMs, stream = 'stdout') {
+      const deadline = performance.now() + timeoutMs;
+      for (;;) {
+        const match = pattern.exec(text[stream]);
+        if (match) return match;
+        if (exitCode !== undefined) throw new Error(`exited with ${exitCode}: ${describe()}`);
+        if (performance.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms: ${describe()}`);
+        await sleep(50);
+      }
+    },
+    async stop() {
+      if (exitCode !== undefined) return;
+      child.kill('SIGTERM');
+      const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(killed);
+    },
+  };
+}
+
+/** `npm run sandbox -- <extra>` as the node command the script names (package.json), so the pid is the simulator's. */
+function sandboxCommand(extra: string[]): [string, string[]] {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const [node, ...argv] = pkg.scripts.sandbox.split(/\s+/);
+  if (node !== 'node') throw new Error(`unexpected sandbox script: ${pkg.scripts.sandbox}`);
+  return [process.execPath, [...argv, ...extra]];
+}
+
+/** Node's flags for the service, as `npm run start:prod` passes them (package.json): the service runs as deployed. */
+function serviceNodeFlags(): string[] {
+  const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = packageJson.scripts['start:prod'].split(/\s+/);
+  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
+}
+
+function buildIfStale(): void {
+  if (args['no-build']) return;
+  const built = join(ROOT, 'dist', 'main.js');
+  if (safeMtime(built) >= newestSource(join(ROOT, 'src'))) return;
+  progress('dist/ is older than src/: npm run build…');
+  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
+  if (result.status !== 0) throw new Error(`npm run build failed (${result.status})`);
+}
+
+function newestSource(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts'))
+      newest = Math.max(newest, statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+function safeMtime(path: string): number {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return 0;
+  }
+}
+
+function rssMiB(pid: number): number {
+  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
+  return Number(match[1]) / 1024;
+}
+
+/** utime + stime of a process, in ms (/proc/<pid>/stat, in clock ticks of 10 ms). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
+/**
+ * CPU time the hypervisor gave to others while this virtual machine's CPUs wanted to run ("steal" in /proc/stat,
+ * all CPUs), in ms; NaN where there is no /proc/stat.
+ */
+function stolenCpuMs(): number {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+    return Number(fields[8]) * 10;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** Waits until the service has used under 5 % of a core for half a second (the pods' creation has settled). */
+async function waitUntilIdle(pid: number): Promise<void> {
+  const deadline = performance.now() + 60_000;
+  for (;;) {
+    const before = cpuMs(pid);
+    await sleep(500);
+    if (cpuMs(pid) - before <= 25 || performance.now() > deadline) return;
+  }
+}
+
+/** From the service's own /metrics (prom-client's default Node metrics; reading them restarts the delay histogram). */
+async function serviceVitals(origin: string): Promise<{ loopDelayMaxMs: number; majorGcs: number; allGcMs: number }> {
+  const text = await (await fetch(`${origin}/metrics`)).text();
+  const values = (pattern: RegExp) =>
+    text
+      .split('\n')
+      .filter((line) => pattern.test(line))
+      .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
+  const total = (pattern: RegExp) => sum(values(pattern));
+  return {
+    loopDelayMaxMs: 1000 * total(/^nodejs_eventloop_lag_max_seconds /),
+    majorGcs: total(/^nodejs_gc_duration_seconds_count\{kind="major"/),
+    allGcMs: 1000 * total(/^nodejs_gc_duration_seconds_sum\{/),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The service's inspector: forced GC, memory, CPU profiles
+
+interface CpuProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
+  children?: number[];
+}
+
+interface CpuProfile {
+  nodes: CpuProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
+
+/** A minimal Chrome DevTools Protocol client over Node's global WebSocket. */
+class Inspector {
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
+
+  private readonly socket: globalThis.WebSocket;
+
+  private constructor(socket: globalThis.WebSocket) {
+    this.socket = socket;
+    socket.addEventListener('message', (event: MessageEvent) => {
+      const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
+      const waiter = message.id === undefined ? undefined : this.pending.get(message.id);
+      if (!waiter) return;
+      this.pending.delete(message.id!);
+      if (message.error) waiter.reject(new Error(message.error.message));
+      else waiter.resolve(message.result);
+    });
+  }
+
+  static connect(url: string): Promise<Inspector> {
+    return new Promise((resolveConnect, reject) => {
+      const socket = new globalThis.WebSocket(url);
+      socket.addEventListener('open', () => resolveConnect(new Inspector(socket)), { once: true });
+      socket.addEventListener('error', () => reject(new Error(`cannot reach the inspector at ${url}`)), { once: true });
+    });
+  }
+
+  send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    const id = this.nextId++;
+    this.socket.send(JSON.stringify({ id, method, params }));
+    return new Promise<T>((resolveSend, reject) =>
+      this.pending.set(id, { resolve: (value) => resolveSend(value as T), reject }),
+    );
+  }
+
+  async startProfiling(): Promise<void> {
+    await this.send('Profiler.enable');
+    await this.send('Profiler.setSamplingInterval', { interval: 500 });
+    await this.send('Profiler.start');
+  }
+
+  async stopProfiling(): Promise<CpuProfile> {
+    return (await this.send<{ profile: CpuProfile }>('Profiler.stop')).profile;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/**
+ * The service's memory after two full collections by `gc()` (the service runs with `--expose-gc`; see
+ * pods-list.bench.ts for why not the inspector's `HeapProfiler.collectGarbage`).
+ */
+async function memoryAfterGc(inspectorUrl: string, pid: number): Promise<Memory> {
+  const inspector = await Inspector.connect(inspectorUrl);
+  try {
+    const evaluated = await inspector.send<{ result: { value: string } }>('Runtime.evaluate', {
+      expression: 'gc(), gc(), JSON.stringify(process.memoryUsage())',
+      returnByValue: true,
+    });
+    const usage = JSON.parse(evaluated.result.value) as NodeJS.MemoryUsage;
+    return { rssMiB: rssMiB(pid), heapUsedMiB: usage.heapUsed / 1048576, externalMiB: usage.external / 1048576 };
+  } finally {
+    inspector.close();
+  }
+}
+
+function writeProfile(phase: string, profile: CpuProfile, note: string): void {
+  mkdirSync(PROFILE_DIR!, { recursive: true });
+  const path = join(PROFILE_DIR!, `logs-${phase}-${Date.now()}.cpuprofile`);
+  writeFileSync(path, JSON.stringify(profile));
+  console.log(`\n### CPU profile of the service: ${phase} (${path})\n\n${note}\n`);
+  console.log(summarizeProfile(profile));
+}
+
+// Where a sample's time goes: the innermost frame of its stack that matches one of these (by file, or package
+// under node_modules, and function name).
+const AREAS: [area: string, matches: (file: string, fn: string, url: string) => boolean][] = [
+  ['line splitting (utf8-lines)', (f) => f === 'dist/logs/utf8-lines.js'],
+  ['log session: relay, send, flow control', (f) => /^dist\/logs\//.test(f)],
+  ['reading the cluster’s response (HTTP client, streams)', (f) => f.startsWith('dist/clusters/kube/')],
+  ['WebSocket frames (ws)', (f) => f === 'ws'],
+  ['Node streams', (f) => /^node:(internal\/)?streams?\//.test(f) || f === 'node:stream'],
+  ['Node HTTP client', (f) => /^node:_http_(client|incoming|common)$/.test(f)],
+  ['sockets and writes (net, stream_base)', (f) => /^node:(net|internal\/stream_base_commons)$/.test(f)],
+  ['metrics (prom-client)', (f) => f === 'prom-client'],
+  ['garbage collector', (_, fn) => fn === '(garbage collector)'],
+];
+
+/** Self time by area, self and inclusive time per function, self time per file or package; idle time left out. */
+function summarizeProfile(profile: CpuProfile, top = 25): string {
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const parent = new Map<number, number>();
+  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+  const where = (node: CpuProfileNode) => {
+    const url = node.callFrame.url.replace(/^file:\/\//, '');
+    if (!url) return '';
+    const modules = url.lastIndexOf('/node_modules/');
+    if (modules >= 0) {
+      const parts = url.slice(modules + 14).split('/');
+      return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
+    }
+    return url.startsWith('/') ? relative(ROOT, url) : url;
+  };
+  const keyOf = (node: CpuProfileNode) => {
+    const file = where(node);
+    const name = node.callFrame.functionName || '(anonymous)';
+    return file ? `${name} ${file}:${node.callFrame.lineNumber + 1}` : name;
+  };
+  const self = new Map<string, number>();
+  const inclusive = new Map<string, number>();
+  const areas = new Map<string, number>();
+  const files = new Map<string, number>();
+  let busy = 0;
+  for (let i = 0; i < profile.samples.length; i++) {
+    const leaf = byId.get(profile.samples[i])!;
+    const delta = profile.timeDeltas[i] ?? 0;
+    if (leaf.callFrame.functionName === '(idle)') continue;
+    busy += delta;
+    const leafKey = keyOf(leaf);
+    self.set(leafKey, (self.get(leafKey) ?? 0) + delta);
+    const file = where(leaf) || leaf.callFrame.functionName;
+    files.set(file, (files.get(file) ?? 0) + delta);
+    let area: string | undefined;
+    const seen = new Set<string>();
+    for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
+      const node = byId.get(id)!;
+      area ??= AREAS.find(([, matches]) => matches(where(node), node.callFrame.functionName, node.callFrame.url))?.[0];
+      const key = keyOf(node);
+      if (seen.has(key)) continue;
+      seen.add(key);
+      inclusive.set(key, (inclusive.get(key) ?? 0) + delta);
+    }
+    area ??= 'the rest';
+    areas.set(area, (areas.get(area) ?? 0) + delta);
+  }
+  const wall = profile.endTime - profile.startTime;
+  const table = (title: string, map: Map<string, number>) =>
+    [
+      `| ${title} | % of busy CPU | ms |`,
+      '|---|---:|---:|',
+      ...[...map]
+        .filter(([key]) => key !== '(root)')
+        .sort((a, b) => b[1] - a[1])
+        .slice(0, top)
+        .map(
+          ([key, micros]) => `| \`${key}\` | ${((100 * micros) / busy).toFixed(1)} | ${(micros / 1000).toFixed(0)} |`,
+        ),
+    ].join('\n');
+  return [
+    `busy ${(busy / 1000).toFixed(0)} ms of ${(wall / 1000).toFixed(0)} ms (${((100 * busy) / wall).toFixed(0)} % of one core)`,
+    '',
+    table('self time, by area', areas),
+    '',
+    table('self time, by function', self),
+    '',
+    table('inclusive time, by function', inclusive),
+    '',
+    table('self time, by file or package', files),
+  ].join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Output
+
+function report(r: Results): void {
+  const out = [
+    '## Logs',
+    '',
+    `${r.machine.nproc} CPUs (${r.machine.cpu}) shared by the simulator, the service and the bench; Node ${r.machine.node}; ` +
+      `load average ${r.machine.loadAverage.start.map((l) => l.toFixed(2)).join(' ')} at start, ` +
+      `${r.machine.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at end`,
+    `\`${r.command}\``,
+  ];
+  if (r.relay) {
+    const { rounds } = r.relay;
+    const row = (name: string, pick: (round: RelayRound) => ReadStats) =>
+      `| ${name} | ${range(
+        rounds.map((round) => pick(round).rate / 1000),
+        0,
+      )} | ${range(
+        rounds.map((round) => (pick(round).bytes * 1000) / pick(round).ms / 1048576),
+        1,
+      )} | ${range(
+        rounds.map((round) => pick(round).serviceUsPerLine),
+        2,
+      )} | ${range(
+        rounds.map((round) => pick(round).simulatorUsPerLine),
+        2,
+      )} | ${range(
+        rounds.map((round) => pick(round).benchCpuShare * 100),
+        0,
+      )} |`;
+    out.push(
+      '',
+      `### Relay: one log of ${r.relay.lines} lines (${(r.relay.bytes / 1048576).toFixed(1)} MiB), ${rounds.length} rounds`,
+      '',
+      '| read | k lines/s | MiB/s | service CPU µs/line | simulator CPU µs/line | bench CPU % of a core |',
+      '|---|---:|---:|---:|---:|---:|',
+      row('straight from the simulator (`pods/log`)', (round) => round.direct),
+      row('through the service, WebSocket (`follow: false`)', (round) => round.relay),
+      row('through the service, REST download', (round) => round.download),
+      '',
+      `**WebSocket / direct: ${range(
+        rounds.map((round) => round.ratio),
+        2,
+      )} (median ${r.relay.medianRatio.toFixed(2)}; goal ≥ ${TARGET_RELAY_RATIO})**; download / direct ${range(
+        rounds.map((round) => round.download.rate / round.direct.rate),
+        2,
+      )}; subscribe → \`subscribed\` ${range(
+        rounds.map((round) => round.subscribedMs),
+        1,
+      )} ms`,
+      '',
+      '| round | direct lines/s | WebSocket lines/s | ratio | download lines/s |',
+      '|---:|---:|---:|---:|---:|',
+      ...rounds.map(
+        (round, i) =>
+          `| ${i + 1} | ${round.direct.rate.toFixed(0)} | ${round.relay.rate.toFixed(0)} | ${round.ratio.toFixed(2)} | ${round.download.rate.toFixed(0)} |`,
+      ),
+    );
+  }
+  if (r.streams) {
+    const s = r.streams;
+    const m = s.memory;
+    const heapExt = (memory: Memory) => memory.heapUsedMiB + memory.externalMiB;
+    const perStream = (mebibytes: number) => ((mebibytes * 1024) / Math.max(1, s.streams)).toFixed(1);
+    out.push(
+      '',
+      `### ${s.streams} following streams at ${RATE} lines/s each, ${s.windowS.toFixed(0)} s measured`,
+      '',
+      '| measure | result |',
+      '|---|---|',
+      `| all subscribed (${CONNECT_CONCURRENCY} connecting at a time) | ${(s.subscribedAllMs / 1000).toFixed(1)} s; each: p50 ${ms(s.subscribeP50)} ms, p99 ${ms(s.subscribeP99)} ms; the simulator then served ${s.simulatorLogStreams} log streams |`,
+      `| lines delivered | ${s.linesPerSecond.toFixed(0)} lines/s (the kubelets wrote ${s.expectedPerSecond.toFixed(0)} lines/s in the window) |`,
+      `| **delivery delay** (received − written) | p50 ${ms(s.delay.p50)} ms, p90 ${ms(s.delay.p90)} ms, **p99 ${ms(s.delay.p99)} ms**, p99.9 ${ms(s.delay.p999)} ms, max ${ms(s.delay.max)} ms; p99 of each 10 s ${s.delay.sliceP99s.map(ms).join(' / ')} ms |`,
+      `| lines lost / out of order / other messages | ${s.lost} / ${s.outOfOrder} / ${s.otherMessages} (and ${s.longGaps} gaps of ${(STREAM_SCRIPT_LINES * 1000) / RATE} ms or more between a stream's lines, where the numbering could hide a loss) |`,
+      `| service CPU | ${pct(s.serviceCpuShare)} of a core, ${s.serviceUsPerLine.toFixed(1)} µs per line; longest event-loop delay ${ms(s.loopDelayMaxMs)} ms; ${s.majorGcs} major GCs, ${ms(s.gcMs)} ms in GC |`,
+      `| simulator / bench CPU | ${pct(s.simulatorCpuShare)} / ${pct(s.benchCpuShare)} of a core; CPU time taken by the host: ${ms(s.stolenMs)} ms |`,
+      `| service heap + external after GC: before → with the streams → after they closed | ${mib(heapExt(m.before))} → ${mib(heapExt(m.withStreams))} → ${mib(heapExt(m.afterClose))} MiB |`,
+      `| service RSS: before → with the streams (after GC; peak in the window) → after they closed | ${mib(m.before.rssMiB)} → ${mib(m.withStreams.rssMiB)} (${mib(m.peakRssMiB)}) → ${mib(m.afterClose.rssMiB)} MiB |`,
+      `| **memory per stream** (growth with the streams open, after GC, over ${s.streams}) | heap + external ${m.heapAndExternalPerStreamKiB.toFixed(1)} KiB (heap ${perStream(m.withStreams.heapUsedMiB - m.before.heapUsedMiB)}, external ${perStream(m.withStreams.externalMiB - m.before.externalMiB)} KiB), RSS ${m.rssPerStreamKiB.toFixed(1)} KiB |`,
+      `| simulator RSS with the streams | ${mib(m.simulatorRssMiB)} MiB |`,
+      `| upstream streams released after the clients closed | ${Number.isNaN(s.releasedMs) ? 'not within 30 s' : `${ms(s.releasedMs)} ms`} |`,
+    );
+  }
+  out.push(
+    '',
+    r.failures.length === 0 ? 'All targets met.' : `Targets missed:\n${r.failures.map((f) => `- ${f}`).join('\n')}`,
+  );
+  console.log(out.join('\n'));
+}
+
+function range(values: number[], digits: number): string {
+  const finite = values.filter((value) => Number.isFinite(value));
+  if (finite.length === 0) return '–';
+  const low = Math.min(...finite).toFixed(digits);
+  const high = Math.max(...finite).toFixed(digits);
+  return low === high ? low : `${low}–${high}`;
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
+
+function percentile(sorted: Float64Array, p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
+function progress(message: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
+}
+
+function kLines(rate: number): string {
+  return `${(rate / 1000).toFixed(0)} k`;
+}
+
+function ms(value: number): string {
+  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
+}
+
+function pct(share: number): string {
+  return `${(100 * share).toFixed(0)} %`;
+}
+
+function mib(value: number): string {
+  return value.toFixed(0);
+}
+
+function positive(name: 'lines' | 'rounds' | 'streams' | 'rate' | 'window' | 'warm-up' | 'nodes'): number {
+  const value = Number(args[name]);
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
+  return value;
+}
+
+async function getJson<T = unknown>(url: string): Promise<T> {
+  const response = await fetch(url);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${text.slice(0, 300)}`);
+  return JSON.parse(text) as T;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(2);
+  },
+);
