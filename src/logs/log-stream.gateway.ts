@@ -19,7 +19,7 @@ export class LogStreamGateway implements OnGatewayConnection {
   ) {}
 
   handleConnection(socket: WebSocket, request: UpgradedRequest): void {
-    new LogStreamSession(socket, request.route.params, {
+    new LogStreamSession(socket, request.socket, request.route.params, {
       connections: this.connections,
       slots: this.slots,
       config: this.config,

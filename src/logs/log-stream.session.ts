@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import type { Duplex, Readable } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { WebSocket, type RawData } from 'ws';
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
@@ -6,6 +6,7 @@ import type { ClusterConnections } from '../clusters/cluster-connections.js';
 import { ApiError, asApiError } from '../common/errors/api-error.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import { TokenBucket } from '../common/timing/token-bucket.js';
+import { TurnCork } from '../common/ws/turn-cork.js';
 import { invalidRouteParams, parseMessage, wsErrorMessage, type MessageOf } from '../common/ws/ws-message.js';
 import type { LogsConfig } from '../config/logs.config.js';
 import { PodParams } from '../pods/dto/pod.params.js';
@@ -19,7 +20,7 @@ import { afterLogEnd, logInstance, type LogEndOutcome } from './log-end.js';
 import { PodChanges } from './pod-changes.js';
 import { openPodLog, type OpenPodLog, type PodLogRequest } from './pod-log.js';
 import type { StreamSlots } from './stream-slots.js';
-import { utf8Lines } from './utf8-lines.js';
+import { utf8LineBatches } from './utf8-lines.js';
 
 // Past this many bytes not yet handed to the operating system, the next line is pulled from the cluster only once ws
 // has written the last frame: a client that reads nothing pauses the upstream read (and, through TCP, the kubelet)
@@ -50,13 +51,17 @@ export class LogStreamSession {
   private current?: AbortController;
   private readonly socketClosed = new AbortController();
   private readonly messages: TokenBucket;
+  private readonly cork: TurnCork;
   private refusalPending = false;
 
   constructor(
     private readonly socket: WebSocket,
+    /** The connection under the WebSocket: its writes are batched per event-loop turn (`TurnCork`). */
+    connection: Duplex,
     private readonly params: Record<string, string>,
     private readonly deps: LogStreamDependencies,
   ) {
+    this.cork = new TurnCork(connection);
     this.messages = new TokenBucket({
       capacity: deps.config.streamMessageBurst,
       perSecond: deps.config.streamMessagesPerSecond,
@@ -159,12 +164,19 @@ export class LogStreamSession {
     }
   }
 
-  /** Sends each line of `body` as it is read, reading the next only once the client takes them in. */
+  /**
+   * Sends each line of `body` as it is read, reading on only while the client takes them in. The lines of a chunk go
+   * out in one step, without waiting between them unless the client has fallen behind.
+   */
   private async relay(body: Readable, signal: AbortSignal): Promise<void> {
     try {
-      for await (const line of utf8Lines(body)) {
-        if (signal.aborted) return;
-        await this.send({ type: 'log', data: line }, signal);
+      for await (const lines of utf8LineBatches(body)) {
+        for (const line of lines) {
+          if (signal.aborted) return;
+          // The `log` message as JSON.stringify writes it, without building an object per line.
+          const frame = `{"type":"log","data":${JSON.stringify(line)}}`;
+          if (!this.writeNow(frame)) await this.writeWhenTaken(frame, signal);
+        }
       }
     } finally {
       body.destroy();
@@ -248,12 +260,25 @@ export class LogStreamSession {
    * read from the cluster waits for the client.
    */
   private async send(message: LogStreamServerMessage, signal?: AbortSignal): Promise<void> {
-    if (signal?.aborted || this.socket.readyState !== WebSocket.OPEN) return;
+    if (signal?.aborted) return;
     const frame = JSON.stringify(message);
-    if (this.socket.bufferedAmount < SEND_HIGH_WATER_BYTES) {
-      this.socket.send(frame);
-      return;
-    }
+    if (!this.writeNow(frame)) await this.writeWhenTaken(frame, signal);
+  }
+
+  /**
+   * Writes the frame at once (batched with the others of this turn) while the client keeps up; true when it was
+   * written or there is no one left to write to, false when the client has fallen behind.
+   */
+  private writeNow(frame: string): boolean {
+    if (this.socket.readyState !== WebSocket.OPEN) return true;
+    if (this.socket.bufferedAmount >= SEND_HIGH_WATER_BYTES) return false;
+    this.cork.hold();
+    this.socket.send(frame);
+    return true;
+  }
+
+  /** Writes the frame and resolves once ws has handed it to the operating system, or the socket or stream ended. */
+  private async writeWhenTaken(frame: string, signal?: AbortSignal): Promise<void> {
     const ended = signal ? AbortSignal.any([signal, this.socketClosed.signal]) : this.socketClosed.signal;
     await new Promise<void>((resolve) => {
       const done = () => {

@@ -1,9 +1,12 @@
 import { Readable } from 'node:stream';
-import { utf8Lines } from './utf8-lines.js';
+import { utf8LineBatches } from './utf8-lines.js';
 
 async function linesOf(chunks: Buffer[], maxLineBytes?: number): Promise<string[]> {
   const lines: string[] = [];
-  for await (const line of utf8Lines(Readable.from(chunks), maxLineBytes)) lines.push(line);
+  for await (const batch of utf8LineBatches(Readable.from(chunks), maxLineBytes)) {
+    expect(batch.length).toBeGreaterThan(0);
+    lines.push(...batch);
+  }
   return lines;
 }
 
@@ -18,7 +21,7 @@ function cut(text: string, ...edges: number[]): Buffer[] {
 const MIXED = 'é€ a漢🚀\nzweite Zeile: 👩‍💻 ok\n\nlast';
 const MIXED_LINES = ['é€ a漢🚀', 'zweite Zeile: 👩‍💻 ok', '', 'last'];
 
-describe(utf8Lines.name, () => {
+describe(utf8LineBatches.name, () => {
   it.each(Array.from({ length: Buffer.byteLength(MIXED) - 1 }, (_, index) => index + 1))(
     'keeps every character whole with a chunk edge at byte %i',
     async (edge) => {
@@ -70,9 +73,11 @@ describe(utf8Lines.name, () => {
       for (let index = 0; index < 1000; index++) yield Buffer.from('x'.repeat(100));
     }
     let count = 0;
-    for await (const piece of utf8Lines(endless(), 1000)) {
-      expect(piece.length).toBeLessThanOrEqual(1000);
-      count += piece.length;
+    for await (const batch of utf8LineBatches(endless(), 1000)) {
+      for (const piece of batch) {
+        expect(piece.length).toBeLessThanOrEqual(1000);
+        count += piece.length;
+      }
     }
     expect(count).toBe(100_000);
   });

@@ -19,43 +19,61 @@ export interface ByteLinesOptions {
 const NEWLINE = 0x0a;
 
 /**
- * Newline-separated lines of a byte stream, each as the bytes between two newlines (a last line without newline
- * included, an empty last piece after a final newline not). Each chunk is searched for a newline only in its own
- * bytes, and a line is joined once when complete, so a long line costs linear time; the newline byte never occurs
- * inside a multi-byte UTF-8 sequence, so a character split across chunks arrives whole in its line.
+ * Cuts a byte stream into its newline-separated lines, chunk by chunk, each line as the bytes between two newlines
+ * (a last line without newline included, an empty last piece after a final newline not). Each chunk is searched for
+ * a newline only in its own bytes, and a line is joined once when complete, so a long line costs linear time; the
+ * newline byte never occurs inside a multi-byte UTF-8 sequence, so a character split across chunks arrives whole in
+ * its line. Synchronous, so that a reader can take all the lines of a chunk in one step.
  */
-export async function* byteLines(chunks: AsyncIterable<Buffer>, options: ByteLinesOptions): AsyncGenerator<Buffer> {
-  const { maxLineBytes } = options;
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
-  for await (const chunk of chunks) {
+export class ByteLineSplitter {
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly options: ByteLinesOptions) {}
+
+  /** The lines this chunk completes (and the pieces of an over-long line), in order. */
+  push(chunk: Buffer): Buffer[] {
+    const lines: Buffer[] = [];
     let start = 0;
     for (let newline = chunk.indexOf(NEWLINE); newline !== -1; newline = chunk.indexOf(NEWLINE, start)) {
       const end = chunk.subarray(start, newline);
       start = newline + 1;
-      const line = pendingBytes === 0 ? end : Buffer.concat([...pending, end], pendingBytes + end.length);
-      pending = [];
-      pendingBytes = 0;
-      const { pieces, rest } = splitOff(line, options);
-      yield* pieces;
-      yield rest;
+      const line =
+        this.pendingBytes === 0 ? end : Buffer.concat([...this.pending, end], this.pendingBytes + end.length);
+      this.pending = [];
+      this.pendingBytes = 0;
+      const { pieces, rest } = splitOff(line, this.options);
+      lines.push(...pieces, rest);
     }
-    if (start === chunk.length) continue;
-    pending.push(chunk.subarray(start));
-    pendingBytes += chunk.length - start;
-    if (pendingBytes > maxLineBytes) {
-      // A line still without its end: what is over the limit goes on (or fails) now, not when the newline comes.
-      const { pieces, rest } = splitOff(Buffer.concat(pending, pendingBytes), options);
-      yield* pieces;
-      pending = [rest];
-      pendingBytes = rest.length;
+    if (start < chunk.length) {
+      this.pending.push(chunk.subarray(start));
+      this.pendingBytes += chunk.length - start;
+      if (this.pendingBytes > this.options.maxLineBytes) {
+        // A line still without its end: what is over the limit goes on (or fails) now, not when the newline comes.
+        const { pieces, rest } = splitOff(Buffer.concat(this.pending, this.pendingBytes), this.options);
+        lines.push(...pieces);
+        this.pending = [rest];
+        this.pendingBytes = rest.length;
+      }
     }
+    return lines;
   }
-  if (pendingBytes > 0) {
-    const { pieces, rest } = splitOff(Buffer.concat(pending, pendingBytes), options);
-    yield* pieces;
-    yield rest;
+
+  /** The last line, when the stream ended without a newline after it. */
+  end(): Buffer[] {
+    if (this.pendingBytes === 0) return [];
+    const { pieces, rest } = splitOff(Buffer.concat(this.pending, this.pendingBytes), this.options);
+    this.pending = [];
+    this.pendingBytes = 0;
+    return [...pieces, rest];
   }
+}
+
+/** The lines of a byte stream, one by one (`ByteLineSplitter`). */
+export async function* byteLines(chunks: AsyncIterable<Buffer>, options: ByteLinesOptions): AsyncGenerator<Buffer> {
+  const splitter = new ByteLineSplitter(options);
+  for await (const chunk of chunks) yield* splitter.push(chunk);
+  yield* splitter.end();
 }
 
 /**
