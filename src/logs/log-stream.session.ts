@@ -16,7 +16,7 @@ import {
   type LogStreamServerMessage,
   type LogSubscribeMessage,
 } from './dto/log-stream.messages.js';
-import { afterLogEnd, logInstance, type LogEndOutcome } from './log-end.js';
+import { afterLogEnd, logInstance, type LogEndOutcome, type LogInstance } from './log-end.js';
 import { PodChanges } from './pod-changes.js';
 import { openPodLog, type OpenPodLog, type PodLogRequest } from './pod-log.js';
 import type { StreamSlots } from './stream-slots.js';
@@ -141,22 +141,18 @@ export class LogStreamSession {
     if (signal.aborted) return;
     const upstream = AbortSignal.any([signal, connection.closed]);
     try {
-      let log = await openPodLog(connection, this.pod(), firstRunRequest(message), upstream);
-      await this.send({ type: 'subscribed', container: log.container }, signal);
+      let run = toRun(await openPodLog(connection, this.pod(), firstRunRequest(message), upstream));
+      await this.send({ type: 'subscribed', container: run.instance.container }, signal);
       for (;;) {
-        await this.relay(log.body, signal);
+        await this.relay(run.body, signal);
         if (signal.aborted) return;
         if (!message.follow) return await this.end('Completed', signal);
-        const outcome = await this.afterEnd(connection, log, message.followRestarts === true, upstream);
+        const outcome = await this.afterEnd(connection, run.instance, message.followRestarts === true, upstream);
         if (outcome.kind === 'end') return await this.end(outcome.reason, signal);
         await this.send({ type: 'restarted', restartCount: outcome.restartCount }, signal);
         // The new run from its first line, whatever tailLines or since* cut from the first.
-        log = await openPodLog(
-          connection,
-          this.pod(),
-          { container: log.container, follow: true, timestamps: message.timestamps },
-          upstream,
-        );
+        const next = { container: run.instance.container, follow: true, timestamps: message.timestamps };
+        run = toRun(await openPodLog(connection, this.pod(), next, upstream));
       }
     } catch (error) {
       if (connection.closed.aborted && !signal.aborted) return await this.end('ClusterRemoved', signal);
@@ -190,11 +186,10 @@ export class LogStreamSession {
    */
   private async afterEnd(
     connection: ClusterConnection,
-    log: OpenPodLog,
+    instance: LogInstance,
     followRestarts: boolean,
     signal: AbortSignal,
   ): Promise<Exclude<LogEndOutcome, { kind: 'wait' }>> {
-    const instance = logInstance(log.pod, log.container);
     // Listening before the pod is read, so that no change after the read goes unseen.
     const changes = followRestarts
       ? new PodChanges(connection.pods, this.params.namespace, this.params.name)
@@ -294,6 +289,14 @@ export class LogStreamSession {
   private pod(): { namespace: string; name: string } {
     return { namespace: this.params.namespace, name: this.params.name };
   }
+}
+
+/**
+ * An opened log as a stream keeps it: its body and which run of the container it reads, not the pod it was read from
+ * (a pod with large annotations would otherwise be held for as long as the stream lasts).
+ */
+function toRun(log: OpenPodLog): { body: Readable; instance: LogInstance } {
+  return { body: log.body, instance: logInstance(log.pod, log.container) };
 }
 
 /** The log request of a subscribe's first run, as `kubectl logs` takes the same options. */
