@@ -18,6 +18,7 @@ import {
   type ObjectCount,
   type PodListOptions,
   type PodLogOptions,
+  type ExecChannel,
   type PodWatchEvent,
 } from '../../src/clusters/kube/kube-api.js';
 import { KubeApiFactory, type KubeApiSettings } from '../../src/clusters/kube/kube-api.factory.js';
@@ -172,6 +173,10 @@ export class FakeKubeApi implements KubeApi {
       return Promise.reject(ApiError.notFound(`pod "${name}" not found in namespace "${namespace}"`));
     const text = this.logs.get(`${namespace}/${name}/${options.container}`) ?? '';
     return Promise.resolve(Readable.from([Buffer.from(text)], { objectMode: false }));
+  }
+
+  openExec(): Promise<ExecChannel> {
+    return Promise.reject(new ApiError(501, 'Internal', 'exec is not built yet'));
   }
 
   deletePod(namespace: string, name: string, options: DeleteOptions): Promise<void> {

@@ -29,6 +29,7 @@ import {
   type ObjectCount,
   type PodListOptions,
   type PodLogOptions,
+  type ExecChannel,
   type PodWatchEvent,
 } from './kube-api.js';
 import { KubeApiFactory, type KubeApiSettings } from './kube-api.factory.js';
@@ -120,6 +121,10 @@ export class ClientNodeKubeApi implements KubeApi {
       }
     }
     return Readable.from(body(), { objectMode: false });
+  }
+
+  openExec(): Promise<ExecChannel> {
+    return Promise.reject(new ApiError(501, 'Internal', 'exec is not built yet'));
   }
 
   async watchPods(

@@ -1,4 +1,5 @@
 import type { Readable } from 'node:stream';
+import type { ApiError } from '../../common/errors/api-error.js';
 import type {
   KubeCoreEvent,
   KubeEventV1,
@@ -35,6 +36,44 @@ export interface PodLogOptions {
   tailLines?: number;
   timestamps?: boolean;
   limitBytes?: number;
+}
+
+/** What to run in a container (`pods/exec`, PodExecOptions): always with stdin and a TTY, as a terminal is. */
+export interface ExecOptions {
+  container: string;
+  /** The program and its arguments, as they are: nothing is run through a shell that the service adds. */
+  command: string[];
+}
+
+/** How a process run through `pods/exec` ended, from the API server's final Status (channel 3). */
+export type ExecExit =
+  /** The process exited with this code (`Success` → 0, `NonZeroExitCode` → its `ExitCode` cause). */
+  | { kind: 'exited'; code: number }
+  /** The session could not go on: the API server's or the runtime's refusal, or the connection broke. */
+  | { kind: 'failed'; error: ApiError };
+
+/**
+ * A process running in a container with a TTY, as the service sees it: the remote command protocol (channels,
+ * v5 / v4) stays inside the adapter.
+ */
+export interface ExecChannel {
+  /** The subprotocol the API server chose: `v5.channel.k8s.io`, or `v4.channel.k8s.io` from an older server. */
+  readonly protocol: string;
+  /**
+   * What the process writes to its terminal, as bytes, pulled: reading slowly (or not at all) pauses the upstream
+   * socket instead of buffering. It ends when the process has ended.
+   */
+  readonly output: Readable;
+  /** Resolves once, with how the process ended (after `output` has delivered everything before the end). */
+  readonly exited: Promise<ExecExit>;
+  /** Sends bytes to the process's stdin; false when the upstream socket buffers too much (wait for `drained`). */
+  write(input: Buffer): boolean;
+  /** Resolves when the upstream socket has room again after `write` answered false. */
+  drained(): Promise<void>;
+  /** The terminal's new size, on the resize channel. */
+  resize(cols: number, rows: number): void;
+  /** Ends the session: closes the upstream socket (the process gets a hangup). Harmless to call twice. */
+  close(): void;
 }
 
 export interface DeleteOptions {
@@ -98,6 +137,13 @@ export interface KubeApi {
    * with `ApiError` when the connection breaks, and destroying it or aborting `signal` ends the request.
    */
   readPodLog(namespace: string, name: string, options: PodLogOptions, signal: AbortSignal): Promise<Readable>;
+  /**
+   * Starts a process in a container over the exec subresource (WebSocket, `v5.channel.k8s.io` preferred, else
+   * `v4.channel.k8s.io`), with stdin and a TTY. Resolves once the upgrade is done; rejects with `ApiError` when the
+   * API server refuses it (404 pod or container, 403, 400 …). A refusal the runtime sends after the upgrade (the
+   * container not running, an unknown program) arrives as `exited` failing. `signal` aborts the opening.
+   */
+  openExec(namespace: string, name: string, options: ExecOptions, signal: AbortSignal): Promise<ExecChannel>;
   /**
    * Watches pods from `resourceVersion` (with bookmarks), calling `onOpen` once the server accepted the watch and
    * `onEvent` for each event in order. Resolves when the server ends the watch normally; rejects with
