@@ -9,7 +9,7 @@ import { systemClock, type Clock } from './clock.js';
 import { EventRecorder } from './cluster/event-recorder.js';
 import { SimulatedCluster } from './cluster/simulated-cluster.js';
 import { ContainerLogStore } from './containers/container-log-store.js';
-import { ExecSessions } from './containers/exec-session.js';
+import { EXEC_SUBPROTOCOLS, ExecSessions } from './containers/exec-session.js';
 import { SandboxEndpoints, type SandboxStats } from './faults/sandbox-endpoints.js';
 import { SandboxFaults } from './faults/sandbox-faults.js';
 import { ApiServerHandler } from './http/api-server-handler.js';
@@ -59,6 +59,11 @@ export interface SandboxOptions {
   maxPeriodicLoggers?: number;
   /** Log lines kept per container instance (older ones are dropped, as log rotation would). Default 1000. */
   logLinesPerInstance?: number;
+  /**
+   * The exec subprotocols the API server speaks, preferred first. Default both (`v5.channel.k8s.io`,
+   * `v4.channel.k8s.io`, as 1.30 and later); `['v4.channel.k8s.io']` simulates an older API server.
+   */
+  execProtocols?: string[];
   clock?: Clock;
 }
 
@@ -98,6 +103,7 @@ export class SandboxServer {
   }
 
   static async start(options: SandboxOptions = {}): Promise<SandboxServer> {
+    const protocols = execProtocols(options.execProtocols); // before anything is started that would need stopping
     const host = options.host ?? '127.0.0.1';
     const clock = options.clock ?? systemClock;
     const timings: LifecycleTimings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -134,7 +140,7 @@ export class SandboxServer {
     scheduler.start();
 
     const logHandler = new PodLogHandler(cluster, kubelet, logs);
-    const execHandler = new PodExecHandler(cluster, exec);
+    const execHandler = new PodExecHandler(cluster, exec, protocols);
     const resources = new ResourceHandler(
       cluster,
       watches,
@@ -244,6 +250,15 @@ export class SandboxServer {
     for (const socket of sockets) socket.destroy();
     await closed;
   }
+}
+
+function execProtocols(wanted: string[] | undefined): readonly string[] {
+  if (wanted === undefined) return EXEC_SUBPROTOCOLS;
+  const unknown = wanted.filter((protocol) => !EXEC_SUBPROTOCOLS.includes(protocol));
+  if (wanted.length === 0 || unknown.length > 0) {
+    throw new Error(`execProtocols: one or more of ${EXEC_SUBPROTOCOLS.join(', ')}, not [${wanted.join(', ')}]`);
+  }
+  return wanted;
 }
 
 function randomToken(): string {

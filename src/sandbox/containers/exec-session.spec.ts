@@ -124,6 +124,11 @@ describe(ExecSessions.name, () => {
     expect(negotiateExecProtocol(['base64.channel.k8s.io'])).toBeUndefined();
   });
 
+  it('picks v4 as an API server before 1.30 does, which speaks nothing newer', () => {
+    expect(negotiateExecProtocol([V5, V4], [V4])).toBe(V4);
+    expect(negotiateExecProtocol([V5], [V4])).toBeUndefined();
+  });
+
   describe.each([V5, V4])('over %s', (protocol) => {
     it('opens with an empty stdout frame, sends the output, then Success on channel 3 and close 1000', async () => {
       const client = await ExecClient.open(server, `stdout=true&stderr=true&${command('echo', 'hello')}`, [protocol]);

@@ -25,10 +25,14 @@ export const EXEC_SUBPROTOCOLS: readonly string[] = [V5_PROTOCOL, V4_PROTOCOL];
 /**
  * The subprotocol to accept from those a client offers (`Sec-WebSocket-Protocol`), as a real API server picks it:
  * any offer of v5 is served by the API server itself (v5); otherwise v4 goes to the runtime; nothing else is spoken.
+ * `supported` narrows that down: an API server before 1.30 speaks v4 only.
  */
-export function negotiateExecProtocol(offered: Iterable<string>): string | undefined {
+export function negotiateExecProtocol(
+  offered: Iterable<string>,
+  supported: readonly string[] = EXEC_SUBPROTOCOLS,
+): string | undefined {
   const offers = new Set(offered);
-  return EXEC_SUBPROTOCOLS.find((protocol) => offers.has(protocol));
+  return supported.find((protocol) => offers.has(protocol));
 }
 
 const CHANNEL_STDIN = 0;

@@ -21,12 +21,14 @@ export class PodExecHandler {
   private readonly wss = new WebSocketServer({
     noServer: true,
     perMessageDeflate: false,
-    handleProtocols: (protocols) => negotiateExecProtocol(protocols) ?? false,
+    handleProtocols: (protocols) => negotiateExecProtocol(protocols, this.protocols) ?? false,
   });
 
+  /** @param protocols the subprotocols this API server speaks, preferred first (`EXEC_SUBPROTOCOLS` or a part). */
   constructor(
     private readonly cluster: SimulatedCluster,
     private readonly sessions: ExecSessions,
+    private readonly protocols: readonly string[] = EXEC_SUBPROTOCOLS,
   ) {}
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: ResourceTarget, url: URL): void {
@@ -35,14 +37,14 @@ export class PodExecHandler {
     const request = parseExecRequest(pod, url.searchParams);
     if (!isWebSocket(req)) {
       throw KubeStatusError.badRequest(
-        `unable to upgrade connection: this API server speaks exec over WebSocket only (${EXEC_SUBPROTOCOLS.join(', ')}), not ${req.headers.upgrade ?? 'a plain request'}`,
+        `unable to upgrade connection: this API server speaks exec over WebSocket only (${this.protocols.join(', ')}), not ${req.headers.upgrade ?? 'a plain request'}`,
       );
     }
     const offered = (req.headers['sec-websocket-protocol'] ?? '').split(',').map((protocol) => protocol.trim());
-    const protocol = negotiateExecProtocol(offered);
+    const protocol = negotiateExecProtocol(offered, this.protocols);
     if (!protocol) {
       throw KubeStatusError.badRequest(
-        `unable to upgrade connection: none of the offered subprotocols is supported (supported: ${EXEC_SUBPROTOCOLS.join(', ')})`,
+        `unable to upgrade connection: none of the offered subprotocols is supported (supported: ${this.protocols.join(', ')})`,
       );
     }
     // v4 goes through to the kubelet, which refuses before upgrading; v5 reports the refusal on channel 3.
