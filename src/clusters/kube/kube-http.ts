@@ -1,4 +1,10 @@
-import { request as httpRequest, type Agent, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import {
+  request as httpRequest,
+  type Agent,
+  type ClientRequest,
+  type IncomingMessage,
+  type OutgoingHttpHeaders,
+} from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { Socket } from 'node:net';
 import { byteLines, LineTooLongError } from '../../common/streams/byte-lines.js';
@@ -34,20 +40,27 @@ export function sendKubeRequest(request: KubeHttpRequest): Promise<IncomingMessa
       auth: request.auth,
       signal: request.signal,
     });
-    // The connection (TCP, and the TLS handshake for https) must be up within the connect timeout; a reused
-    // keep-alive socket already is.
-    outgoing.once('socket', (socket: Socket) => {
-      if (!socket.connecting) return;
-      const timer = setTimeout(
-        () => outgoing.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })),
-        request.connectTimeoutMs,
-      );
-      socket.once(request.url.protocol === 'https:' ? 'secureConnect' : 'connect', () => clearTimeout(timer));
-      socket.once('close', () => clearTimeout(timer));
-    });
+    limitConnectTime(outgoing, request.url, request.connectTimeoutMs);
     outgoing.once('response', resolve);
     outgoing.once('error', reject);
     outgoing.end(request.body);
+  });
+}
+
+/**
+ * Fails `outgoing` with ETIMEDOUT unless its connection (TCP, and the TLS handshake for https) is up within
+ * `connectTimeoutMs`; a reused keep-alive socket already is.
+ */
+export function limitConnectTime(outgoing: ClientRequest, url: URL, connectTimeoutMs: number): void {
+  outgoing.once('socket', (socket: Socket) => {
+    if (!socket.connecting) return;
+    const timer = setTimeout(
+      () => outgoing.destroy(Object.assign(new Error('connect timed out'), { code: 'ETIMEDOUT' })),
+      connectTimeoutMs,
+    );
+    const secure = url.protocol === 'https:' || url.protocol === 'wss:';
+    socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(timer));
+    socket.once('close', () => clearTimeout(timer));
   });
 }
 
