@@ -1,4 +1,4 @@
-import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import type { Agent, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
 import { Readable } from 'node:stream';
 import type { RequestOptions } from 'node:https';
 import { KubeConfig } from '@kubernetes/client-node';
@@ -30,8 +30,10 @@ import {
   type PodListOptions,
   type PodLogOptions,
   type ExecChannel,
+  type ExecOptions,
   type PodWatchEvent,
 } from './kube-api.js';
+import { connectExecChannel } from './exec-channel.js';
 import { KubeApiFactory, type KubeApiSettings } from './kube-api.factory.js';
 import {
   formatBytes,
@@ -46,6 +48,14 @@ import { loadKubeconfig } from './kubeconfig.js';
 const ERROR_BODY_LIMIT = 64 * 1024;
 
 type Query = Record<string, string | number | boolean | undefined>;
+
+const USER_AGENT = 'pod-api';
+
+interface Credentials {
+  headers: OutgoingHttpHeaders;
+  agent?: Agent;
+  auth?: string;
+}
 
 /**
  * The KubeApi port over a real API server. client-node supplies what it is good at — kubeconfig semantics,
@@ -123,8 +133,30 @@ export class ClientNodeKubeApi implements KubeApi {
     return Readable.from(body(), { objectMode: false });
   }
 
-  openExec(): Promise<ExecChannel> {
-    return Promise.reject(new ApiError(501, 'Internal', 'exec is not built yet'));
+  async openExec(namespace: string, name: string, options: ExecOptions, signal: AbortSignal): Promise<ExecChannel> {
+    const target = { clusterId: this.settings.clusterId, namespace, pod: name, container: options.container };
+    const url = new URL(`${podPath(namespace, name)}/exec`, this.server);
+    if (options.container) url.searchParams.set('container', options.container);
+    for (const arg of options.command) url.searchParams.append('command', arg);
+    // A terminal: stdin and a TTY, whose output is stdout alone (the runtime merges stderr into it).
+    for (const stream of ['stdin', 'stdout', 'tty']) url.searchParams.set(stream, 'true');
+    let credentials: Credentials;
+    try {
+      credentials = await this.credentials();
+    } catch (error) {
+      throw apiErrorFromTransportFailure(error, target);
+    }
+    return connectExecChannel({
+      url,
+      headers: { ...credentials.headers, 'User-Agent': USER_AGENT },
+      agent: credentials.agent,
+      auth: credentials.auth,
+      target,
+      connectTimeoutMs: this.settings.connectTimeoutMs,
+      requestTimeoutMs: this.settings.requestTimeoutMs,
+      signal,
+      lifetime: this.closed.signal,
+    });
   }
 
   async watchPods(
@@ -227,19 +259,18 @@ export class ClientNodeKubeApi implements KubeApi {
     const signals = [this.closed.signal, answered.signal, ...(signal ? [signal] : [])];
     let response: IncomingMessage;
     try {
-      const options: RequestOptions = {};
-      await this.config.applyToHTTPSOptions(options); // Authorization header (token, exec plugin…), TLS agent
+      const { headers, agent, auth } = await this.credentials();
       response = await sendKubeRequest({
         method,
         url: this.url(path, query),
         headers: {
-          ...(options.headers as OutgoingHttpHeaders | undefined),
+          ...headers,
           Accept: 'application/json',
-          'User-Agent': 'pod-api',
+          'User-Agent': USER_AGENT,
           ...(body ? { 'Content-Type': 'application/json' } : {}),
         },
-        agent: options.agent as RequestOptions['agent'] & object,
-        auth: options.auth ?? undefined,
+        agent,
+        auth,
         body,
         signal: AbortSignal.any(signals),
         connectTimeoutMs: this.settings.connectTimeoutMs,
@@ -258,6 +289,17 @@ export class ClientNodeKubeApi implements KubeApi {
     if (query.resourceVersion && isTooLargeResourceVersion(kubeStatus))
       throw new ResourceVersionTooLargeError(kubeStatus.message);
     throw apiErrorFromStatus(kubeStatus, fullTarget);
+  }
+
+  /** What every request to the cluster carries: the Authorization header (token, exec plugin…), the TLS agent. */
+  private async credentials(): Promise<Credentials> {
+    const options: RequestOptions = {};
+    await this.config.applyToHTTPSOptions(options);
+    return {
+      headers: { ...(options.headers as OutgoingHttpHeaders | undefined) },
+      agent: options.agent as Agent | undefined,
+      auth: options.auth ?? undefined,
+    };
   }
 
   private url(path: string, query: Query): URL {

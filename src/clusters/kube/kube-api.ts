@@ -47,9 +47,17 @@ export interface ExecOptions {
 
 /** How a process run through `pods/exec` ended, from the API server's final Status (channel 3). */
 export type ExecExit =
-  /** The process exited with this code (`Success` → 0, `NonZeroExitCode` → its `ExitCode` cause). */
+  /**
+   * The process exited with this code (`Success` → 0, `NonZeroExitCode` → its `ExitCode` cause: 127 for a shell's
+   * unknown command, 130 for ^C, 137 when its container or pod was killed).
+   */
   | { kind: 'exited'; code: number }
-  /** The session could not go on: the API server's or the runtime's refusal, or the connection broke. */
+  /**
+   * The session could not go on: 409 `Conflict` the container is not running (the runtime's refusal after the
+   * upgrade), 400 `BadRequest` the runtime could not start the program (it gives no exit code for that: `exec:
+   * "x": executable file not found in $PATH`), 502 `ClusterUnreachable` the connection broke or ended without a
+   * status, or `close()` hung up first.
+   */
   | { kind: 'failed'; error: ApiError };
 
 /**
@@ -60,19 +68,30 @@ export interface ExecChannel {
   /** The subprotocol the API server chose: `v5.channel.k8s.io`, or `v4.channel.k8s.io` from an older server. */
   readonly protocol: string;
   /**
-   * What the process writes to its terminal, as bytes, pulled: reading slowly (or not at all) pauses the upstream
-   * socket instead of buffering. It ends when the process has ended.
+   * What the process writes to its terminal, as bytes (a character may be split across chunks), pulled: while more
+   * than 64 KiB wait unread the upstream socket is paused, so a reader that stops stops the process's output
+   * instead of filling memory. It ends when the process has ended, or at `close()`. Destroying it (or leaving a
+   * `for await` early) closes the channel.
    */
   readonly output: Readable;
-  /** Resolves once, with how the process ended (after `output` has delivered everything before the end). */
+  /**
+   * Resolves once, never rejects: with how the process ended, once the connection has ended and `output` has been
+   * read to its end (so nothing printed before the end is still unread); or soon after `close()`.
+   */
   readonly exited: Promise<ExecExit>;
-  /** Sends bytes to the process's stdin; false when the upstream socket buffers too much (wait for `drained`). */
+  /**
+   * Sends bytes to the process's stdin; false when more than 64 KiB are unsent (wait for `drained`). Input after
+   * the process ended is dropped (and answers true).
+   */
   write(input: Buffer): boolean;
-  /** Resolves when the upstream socket has room again after `write` answered false. */
+  /** Resolves when the upstream socket has room again after `write` answered false, or the connection ended. */
   drained(): Promise<void>;
-  /** The terminal's new size, on the resize channel. */
+  /** The terminal's new size, on the resize channel (ignored once the connection has ended). */
   resize(cols: number, rows: number): void;
-  /** Ends the session: closes the upstream socket (the process gets a hangup). Harmless to call twice. */
+  /**
+   * Ends the session: closes the upstream socket (the process gets a hangup) and ends `output`; the connection is
+   * dropped if the server does not answer the close. Harmless to call twice.
+   */
   close(): void;
 }
 
@@ -139,9 +158,13 @@ export interface KubeApi {
   readPodLog(namespace: string, name: string, options: PodLogOptions, signal: AbortSignal): Promise<Readable>;
   /**
    * Starts a process in a container over the exec subresource (WebSocket, `v5.channel.k8s.io` preferred, else
-   * `v4.channel.k8s.io`), with stdin and a TTY. Resolves once the upgrade is done; rejects with `ApiError` when the
-   * API server refuses it (404 pod or container, 403, 400 …). A refusal the runtime sends after the upgrade (the
-   * container not running, an unknown program) arrives as `exited` failing. `signal` aborts the opening.
+   * `v4.channel.k8s.io`), with stdin and a TTY, with the cluster's credentials and TLS. Resolves once the upgrade
+   * is done; rejects with `ApiError` when the API server refuses it: 404 `NotFound` (pod, or container of the pod),
+   * 403 `Forbidden` (RBAC), 409 `Conflict` (container not running, as an API server before 1.30 says it; a pod on
+   * no node), 400 …; 502/504 when the cluster cannot be reached or does not answer within the request timeout.
+   * A refusal the runtime sends after the upgrade (container not running, a program it cannot start) arrives as
+   * `exited` failing. `signal` aborts the opening; once open, `close()` ends the session. `close()` of this
+   * KubeApi closes its open channels.
    */
   openExec(namespace: string, name: string, options: ExecOptions, signal: AbortSignal): Promise<ExecChannel>;
   /**
