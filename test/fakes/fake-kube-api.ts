@@ -19,6 +19,8 @@ import {
   type PodListOptions,
   type PodLogOptions,
   type ExecChannel,
+  type ExecExit,
+  type ExecOptions,
   type PodWatchEvent,
 } from '../../src/clusters/kube/kube-api.js';
 import { KubeApiFactory, type KubeApiSettings } from '../../src/clusters/kube/kube-api.factory.js';
@@ -40,6 +42,9 @@ export class FakeKubeApi implements KubeApi {
   private readonly watchers = new Set<Watcher>();
   private readonly logs = new Map<string, string>();
   private revision = 100;
+  private execHandler?: (process: FakeExecProcess) => void | Promise<void>;
+  /** Every process `openExec` started, in order. */
+  readonly execs: FakeExecProcess[] = [];
   /** Errors the next calls of each method throw, in order. */
   readonly failures: { listPods: Error[]; watchPods: Error[] } = { listPods: [], watchPods: [] };
   readonly calls: { method: string; args: unknown[] }[] = [];
@@ -175,8 +180,32 @@ export class FakeKubeApi implements KubeApi {
     return Promise.resolve(Readable.from([Buffer.from(text)], { objectMode: false }));
   }
 
-  openExec(): Promise<ExecChannel> {
-    return Promise.reject(new ApiError(501, 'Internal', 'exec is not built yet'));
+  /**
+   * Serves `openExec` with a scripted process: `handler` gets each one before the opening resolves, and may throw
+   * an `ApiError` to refuse it as the API server would (404, 403 …), print a prompt, or keep the process to drive
+   * it later (`fake.execs` holds every process opened). A missing pod is refused with 404 before the handler runs.
+   *
+   *   kube.withPods(aPod('web-0').running().build()).withExec((process) => {
+   *     process.print('/ # ');
+   *     process.onInput = (text) => text === 'exit 3\r' && process.exit(3);
+   *   });
+   */
+  withExec(handler: (process: FakeExecProcess) => void | Promise<void>): this {
+    this.execHandler = handler;
+    return this;
+  }
+
+  async openExec(namespace: string, name: string, options: ExecOptions, signal: AbortSignal): Promise<ExecChannel> {
+    this.calls.push({ method: 'openExec', args: [namespace, name, options] });
+    if (signal.aborted)
+      throw new ApiError(502, 'ClusterUnreachable', 'the opening was aborted', undefined, 'transport');
+    if (!this.pods.has(`${namespace}/${name}`))
+      throw ApiError.notFound(`pod "${name}" not found in namespace "${namespace}"`);
+    if (!this.execHandler) throw new Error('FakeKubeApi: call withExec() before openExec()');
+    const process = new FakeExecProcess(namespace, name, options);
+    await this.execHandler(process);
+    this.execs.push(process);
+    return process.channel;
   }
 
   deletePod(namespace: string, name: string, options: DeleteOptions): Promise<void> {
@@ -232,11 +261,110 @@ export class FakeKubeApi implements KubeApi {
 
   close(): void {
     this.endWatches(new Error('closed'));
+    for (const process of this.execs) process.channel.close();
   }
 
   private broadcast(event: PodWatchEvent): void {
     const revision = Number((event.object as KubePod).metadata?.resourceVersion);
     for (const watcher of [...this.watchers]) if (revision > watcher.from) watcher.onEvent(event);
+  }
+}
+
+/**
+ * A process behind `FakeKubeApi.openExec`, driven by the test: what it prints and how it ends (`print`, `exit`,
+ * `fail`), what it was sent (`input`, `resizes`, `onInput`), and whether the service hung up (`closed`). Its
+ * `channel` behaves like the real one: `exited` settles once the process has ended and its output has been read to
+ * the end (or at once on `close()`), and input after the end is dropped.
+ */
+export class FakeExecProcess {
+  readonly channel: ExecChannel;
+  /** Everything written to stdin, in order. */
+  readonly input: Buffer[] = [];
+  readonly resizes: { cols: number; rows: number }[] = [];
+  /** Called with each input as text, e.g. to answer a command. */
+  onInput?: (text: string) => void;
+  /** The service called `close()` before the process ended. */
+  closed = false;
+  private ended = false;
+  private inputHeld = false;
+  private drainWaiters: (() => void)[] = [];
+  private settle!: (exit: ExecExit) => void;
+
+  constructor(
+    readonly namespace: string,
+    readonly pod: string,
+    readonly options: ExecOptions,
+    protocol = 'v5.channel.k8s.io',
+  ) {
+    const output = new Readable({
+      highWaterMark: 64 * 1024,
+      read: () => undefined,
+      // A reader that gives up on the output ends the session, as with the real channel.
+      destroy: (error, callback) => {
+        if (!output.readableEnded) this.channel.close();
+        callback(error);
+      },
+    });
+    const result = new Promise<ExecExit>((resolve) => (this.settle = resolve));
+    const read = new Promise<void>((resolve) => output.once('close', resolve));
+    this.channel = {
+      protocol,
+      output,
+      exited: Promise.all([result, read]).then(([exit]) => exit),
+      write: (data) => {
+        if (this.ended || this.closed) return true;
+        this.input.push(Buffer.from(data));
+        this.onInput?.(data.toString('utf8'));
+        return !this.inputHeld;
+      },
+      drained: () => (this.inputHeld ? new Promise((resolve) => this.drainWaiters.push(resolve)) : Promise.resolve()),
+      resize: (cols, rows) => void this.resizes.push({ cols, rows }),
+      close: () => {
+        if (this.ended || this.closed) return;
+        this.closed = true;
+        this.end({
+          kind: 'failed',
+          error: new ApiError(502, 'ClusterUnreachable', 'the terminal was closed before its process ended'),
+        });
+        output.destroy();
+      },
+    };
+  }
+
+  /** Everything written to stdin, as text. */
+  get inputText(): string {
+    return Buffer.concat(this.input).toString('utf8');
+  }
+
+  /** The process writes to its terminal; false once the reader has fallen behind (above 64 KiB unread). */
+  print(data: string | Buffer): boolean {
+    if (this.ended) return false;
+    return this.channel.output.push(typeof data === 'string' ? Buffer.from(data) : data);
+  }
+
+  /** The process exits with `code` (after the output printed so far). */
+  exit(code: number): void {
+    this.end({ kind: 'exited', code });
+  }
+
+  /** The session fails: the runtime's refusal after the upgrade (409 container not running), a broken connection. */
+  fail(error: ApiError): void {
+    this.end({ kind: 'failed', error });
+  }
+
+  /** While held, `write()` answers false and `drained()` waits, as with an upstream that does not read. */
+  holdInput(held = true): void {
+    this.inputHeld = held;
+    if (held) return;
+    for (const wake of this.drainWaiters.splice(0)) wake();
+  }
+
+  private end(exit: ExecExit): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.channel.output.push(null);
+    this.settle(exit);
+    for (const wake of this.drainWaiters.splice(0)) wake();
   }
 }
 
