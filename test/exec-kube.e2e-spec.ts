@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import type { ApiError } from '../src/common/errors/api-error.js';
@@ -505,6 +505,28 @@ describe('ClientNodeKubeApi.openExec against a misbehaving API server', () => {
     const channel = await openExec(pod);
     channel.output.resume();
     await expect(channel.exited).resolves.toEqual(failed(502, 'ClusterUnreachable', message));
+  });
+
+  it('gives up on a connection whose TLS handshake does not complete within the connect timeout', async () => {
+    const mute = createNetServer((socket) => socket.resume()); // accepts, then never speaks TLS
+    await new Promise<void>((resolve) => mute.listen(0, '127.0.0.1', resolve));
+    const { port } = mute.address() as AddressInfo;
+    const stuck = new ClientNodeKubeApiFactory().create(
+      { kind: 'token', apiServer: `https://127.0.0.1:${port}`, token, insecureSkipTlsVerify: true },
+      { ...SETTINGS, clusterId: 'stuck', connectTimeoutMs: 200, requestTimeoutMs: 10_000 },
+    );
+    try {
+      await expect(
+        stuck.openExec('default', 'web', { container: 'app', command: ['sh'] }, AbortSignal.any([])),
+      ).rejects.toMatchObject({
+        status: 502,
+        reason: 'ClusterUnreachable',
+        message: 'cluster "stuck" could not be reached: connection timed out',
+      });
+    } finally {
+      stuck.close();
+      mute.close();
+    }
   });
 
   it('says a refused connection is one', async () => {
