@@ -268,6 +268,23 @@ describe(StoreExecAudit.name, () => {
     ]);
   });
 
+  it('completes the recordings of sessions still open when the service stops, and leaves their end to them', async () => {
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), config());
+    const session = await audit.start(START);
+    session.resized(90, 30);
+    session.output('still running');
+    await audit.onApplicationShutdown();
+    const { recording, endedAt } = await only();
+    expect(recordingText(recording).split('\n')).toEqual([
+      expect.stringContaining('"width":90,"height":30'),
+      expect.stringMatching(/^\[[\d.]+,"o","still running"\]$/),
+      '',
+    ]);
+    expect(endedAt).toBeNull();
+    await session.end(END);
+    expect(await only()).toMatchObject({ outcome: 'exited', recordingError: null });
+  });
+
   it('ignores terminal events after the end', async () => {
     const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), config());
     const session = await audit.start(START);

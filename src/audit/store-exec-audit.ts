@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
 import { auditConfig, type AuditConfig } from '../config/audit.config.js';
 import { ExecAudit, type ExecSessionAudit, type ExecSessionEnd, type ExecSessionStart } from './exec-audit.js';
@@ -14,8 +14,10 @@ import { SessionRecording } from './session-recording.js';
  * and the session goes on (or ends) as it would have.
  */
 @Injectable()
-export class StoreExecAudit extends ExecAudit {
+export class StoreExecAudit extends ExecAudit implements OnApplicationShutdown {
   private readonly logger = new Logger('ExecAudit');
+  /** The sessions not ended yet, whose recordings are open. */
+  private readonly open = new Set<AuditedSession>();
 
   constructor(
     private readonly sessions: ExecSessionRepository,
@@ -34,9 +36,18 @@ export class StoreExecAudit extends ExecAudit {
       this.logger.error({ event: 'exec.audit.failed', stage: 'start', ...targetOf(start), detail: messageOf(error) });
       throw new ApiError(500, 'Internal', 'the terminal was not opened: it could not be written to the audit log');
     }
-    const session = new AuditedSession(id, start, this.sessions, this.logger);
+    const session = new AuditedSession(id, start, this.sessions, this.logger, () => this.open.delete(session));
     if (key !== null) await session.record(key, this.recordings, this.config.recordInput);
+    this.open.add(session);
     return session;
+  }
+
+  /**
+   * Completes the recordings of sessions still open when the service stops (their terminals close with it), so that
+   * each is whole on disk and its file is closed. The records' ends are the sessions' own to write.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.open].map((session) => session.finishRecording()));
   }
 }
 
@@ -52,6 +63,7 @@ class AuditedSession implements ExecSessionAudit {
     private readonly start: ExecSessionStart,
     private readonly sessions: ExecSessionRepository,
     private readonly logger: Logger,
+    private readonly onEnd: () => void,
   ) {}
 
   /** Starts the recording; one that cannot be created is logged, and the session goes on without it. */
@@ -89,8 +101,14 @@ class AuditedSession implements ExecSessionAudit {
     return this.ending;
   }
 
+  /** Completes the recording (later events are not recorded); resolves with why it is incomplete, if it is. */
+  async finishRecording(): Promise<string | null> {
+    return (await this.recording?.finish()) ?? this.recordingError;
+  }
+
   private async complete(end: ExecSessionEnd): Promise<void> {
-    const recordingError = (await this.recording?.finish()) ?? this.recordingError;
+    this.onEnd();
+    const recordingError = await this.finishRecording();
     try {
       await this.sessions.complete(this.id, { ...end, recording: this.recordingKey, recordingError });
     } catch (error) {
