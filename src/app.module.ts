@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
+import { AuditModule } from './audit/audit.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { ALL_CONFIGS } from './config/all-configs.js';
 import { LogsModule } from './logs/logs.module.js';
@@ -17,6 +18,7 @@ import { StoreModule } from './store/store.module.js';
     PodsModule,
     NamespacesModule,
     LogsModule,
+    AuditModule,
   ],
 })
 export class AppModule {}

@@ -14,14 +14,16 @@ const LOG_QUERY = ['container', 'previous', 'sinceSeconds', 'sinceTime', 'tailLi
 const contentTypes = (response: unknown) => Object.keys((response as { content?: object }).content ?? {});
 const contentOf = (response: unknown, type: string) => (response as { content: Record<string, unknown> }).content[type];
 
-/** Every HTTP endpoint of the contract (api.md §2, §3, §4.1) is in the served OpenAPI document, with its parameters. */
+/** Every HTTP endpoint of the contract (api.md §2, §3, §4.1, §5's audit) is in the served OpenAPI document, with its parameters. */
 describe('OpenAPI document (e2e)', () => {
   let app: INestApplication;
   let paths: Record<string, Record<string, Operation>>;
+  let document: { components: { schemas: Record<string, unknown> } };
 
   beforeAll(async () => {
     app = await createTestApp();
-    paths = (await request(baseUrl(app)).get('/api/openapi.json').expect(200)).body.paths;
+    document = (await request(baseUrl(app)).get('/api/openapi.json').expect(200)).body;
+    paths = (document as unknown as { paths: typeof paths }).paths;
   });
   afterAll(async () => {
     await app.close();
@@ -99,6 +101,18 @@ describe('OpenAPI document (e2e)', () => {
       operationId: 'listNamespaces',
       parameters: ['clusterId', 'page', 'pageSize', 'search'],
     },
+    {
+      method: 'get',
+      path: '/api/audit/sessions',
+      operationId: 'listExecSessions',
+      parameters: ['page', 'pageSize', 'clusterId', 'namespace', 'pod', 'since', 'until'],
+    },
+    {
+      method: 'get',
+      path: '/api/audit/sessions/{id}/recording',
+      operationId: 'getExecSessionRecording',
+      parameters: ['id'],
+    },
   ])('$method $path is $operationId', ({ method, path, operationId, parameters }) => {
     const operation = paths[path]?.[method];
     expect(operation?.operationId).toBe(operationId);
@@ -119,6 +133,67 @@ describe('OpenAPI document (e2e)', () => {
         schema: { $ref: '#/components/schemas/ErrorEnvelope' },
       });
     }
+  });
+
+  it('documents the audit list as a page of sessions, and a recording as application/x-asciicast', () => {
+    const list = paths['/api/audit/sessions'].get;
+    expect(JSON.stringify(list.responses['200'])).toContain('#/components/schemas/ExecSessionPage');
+    const schemaOf = (name: string) => list.parameters.find((parameter) => parameter.name === name)?.schema;
+    expect(schemaOf('since')).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(schemaOf('until')).toMatchObject({ type: 'string', format: 'date-time' });
+    expect(schemaOf('pageSize')).toMatchObject({ type: 'integer', minimum: 1, maximum: 500 });
+    const recording = paths['/api/audit/sessions/{id}/recording'].get.responses;
+    expect(contentTypes(recording['200'])).toEqual(['application/x-asciicast']);
+    expect(contentOf(recording['200'], 'application/x-asciicast')).toEqual({ schema: { type: 'string' } });
+    for (const status of ['400', '403', '404']) {
+      expect(contentOf(recording[status], 'application/json')).toEqual({
+        schema: { $ref: '#/components/schemas/ErrorEnvelope' },
+      });
+    }
+  });
+
+  it('documents a session’s fields, the end fields nullable and the outcomes as an enum', () => {
+    const schema = document.components.schemas.ExecSession as {
+      properties: Record<string, { nullable?: boolean; enum?: string[]; type?: string; items?: object }>;
+      required: string[];
+    };
+    expect(Object.keys(schema.properties).sort()).toEqual(
+      [
+        'id',
+        'requestId',
+        'caller',
+        'clusterId',
+        'namespace',
+        'pod',
+        'container',
+        'argv',
+        'startedAt',
+        'endedAt',
+        'durationMs',
+        'outcome',
+        'exitCode',
+        'bytesIn',
+        'bytesOut',
+        'detail',
+        'recording',
+        'recordingError',
+      ].sort(),
+    );
+    expect(schema.required.sort()).toEqual(Object.keys(schema.properties).sort());
+    for (const field of ['endedAt', 'durationMs', 'outcome', 'exitCode', 'bytesIn', 'bytesOut', 'detail']) {
+      expect({ field, nullable: schema.properties[field].nullable }).toEqual({ field, nullable: true });
+    }
+    expect(schema.properties.outcome.enum).toEqual([
+      'exited',
+      'client-closed',
+      'idle-timeout',
+      'max-duration',
+      'upstream-failed',
+      'cluster-removed',
+      'service-stopping',
+    ]);
+    expect(schema.properties.argv).toMatchObject({ type: 'array', items: { type: 'string' } });
+    expect(schema.properties.recording).toMatchObject({ type: 'boolean' });
   });
 
   it('documents the log query’s bounds', () => {

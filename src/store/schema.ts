@@ -5,6 +5,7 @@
  */
 export interface Database {
   clusters: ClustersTable;
+  exec_sessions: ExecSessionsTable;
 }
 
 /** The registry of clusters added through the API (kubeconfig and in-cluster entries are not stored). */
@@ -17,6 +18,34 @@ export interface ClustersTable {
   credentials: string;
   created_at: string;
   updated_at: string;
+}
+
+/**
+ * The audit log of terminal sessions: a row is written when a session opens and completed when it ends, so a session
+ * the service never saw end (a crash) keeps a row without `ended_at`. Numbers are decimal text, as every column is.
+ */
+export interface ExecSessionsTable {
+  id: string;
+  request_id: string;
+  caller: string;
+  cluster_id: string;
+  namespace: string;
+  pod: string;
+  container: string;
+  /** The program and its arguments, a JSON array of strings. */
+  argv: string;
+  started_at: string;
+  ended_at: string | null;
+  /** One of EXEC_SESSION_OUTCOMES (src/audit/exec-audit.ts); null until the session ends. */
+  outcome: string | null;
+  exit_code: string | null;
+  bytes_in: string | null;
+  bytes_out: string | null;
+  detail: string | null;
+  /** The recording's key in the RecordingStore, when the session was recorded. */
+  recording: string | null;
+  /** Why the recording is missing or incomplete, when it is. */
+  recording_error: string | null;
 }
 
 /** The two database engines the store runs on; the SQL the store writes means the same on both. */

@@ -55,6 +55,9 @@ async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
 }
 
 /** The real migrations followed by one that creates a table and then fails. */
+/** Every migration the store ships, in the order they apply. */
+const MIGRATIONS = ['0001-clusters', '0002-exec-sessions'];
+
 function withBrokenMigration(dialect: 'sqlite' | 'postgres'): MigrationProvider {
   const broken: Migration = {
     async up(db) {
@@ -111,10 +114,10 @@ describe.each(testDatabaseTargets())('store on $dialect', (target) => {
 
   it('migrates once: a second run finds nothing to do', async () => {
     const db = open();
-    await expect(migrateToLatest(db, target.dialect)).resolves.toEqual(['0001-clusters']);
+    await expect(migrateToLatest(db, target.dialect)).resolves.toEqual(MIGRATIONS);
     await expect(migrateToLatest(db, target.dialect)).resolves.toEqual([]);
-    expect(await tableNames(db)).toEqual(['clusters', 'kysely_migration', 'kysely_migration_lock']);
-    expect(await appliedMigrations(db)).toEqual(['0001-clusters']);
+    expect(await tableNames(db)).toEqual(['clusters', 'exec_sessions', 'kysely_migration', 'kysely_migration_lock']);
+    expect(await appliedMigrations(db)).toEqual(MIGRATIONS);
   });
 
   it('leaves the schema as it was when a migration fails', async () => {
@@ -126,16 +129,17 @@ describe.each(testDatabaseTargets())('store on $dialect', (target) => {
     expect((error as Error).message).toMatch(/^store migration "0999-broken" failed: .*no_such_table/);
     expect(await tableNames(db)).not.toContain('half_done');
     expect(await tableNames(db)).not.toContain('clusters');
+    expect(await tableNames(db)).not.toContain('exec_sessions');
     // Nothing half-recorded either: the real migrations still apply afterwards.
-    await expect(migrateToLatest(db, target.dialect)).resolves.toEqual(['0001-clusters']);
+    await expect(migrateToLatest(db, target.dialect)).resolves.toEqual(MIGRATIONS);
   });
 
   if (target.dialect === 'postgres') {
     it('lets replicas starting at once migrate the same database: one applies, the others wait and skip', async () => {
       const replicas = Array.from({ length: 6 }, () => open());
       const results = await Promise.all(replicas.map((db) => migrateToLatest(db, 'postgres')));
-      expect(results.filter((applied) => applied.length > 0)).toEqual([['0001-clusters']]);
-      expect(await appliedMigrations(replicas[0])).toEqual(['0001-clusters']);
+      expect(results.filter((applied) => applied.length > 0)).toEqual([MIGRATIONS]);
+      expect(await appliedMigrations(replicas[0])).toEqual(MIGRATIONS);
     });
   }
 
@@ -183,7 +187,7 @@ describe('store on an SQLite file', () => {
     try {
       const reopened = second.get<Kysely<Database>>(DATABASE);
       await expect(reopened.selectFrom('clusters').select('id').execute()).resolves.toEqual([{ id: 'kept' }]);
-      expect(await appliedMigrations(reopened)).toEqual(['0001-clusters']);
+      expect(await appliedMigrations(reopened)).toEqual(MIGRATIONS);
     } finally {
       await second.close();
     }
