@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { ALL_CONFIGS } from './config/all-configs.js';
+import { ExecModule } from './exec/exec.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { NamespacesModule } from './namespaces/namespaces.module.js';
 import { PodsModule } from './pods/pods.module.js';
@@ -17,6 +18,7 @@ import { StoreModule } from './store/store.module.js';
     PodsModule,
     NamespacesModule,
     LogsModule,
+    ExecModule,
   ],
 })
 export class AppModule {}
