@@ -1,7 +1,8 @@
 /**
  * A command line split into argv as a POSIX shell reads its words (XCU 2.2 Quoting, 2.3 Token Recognition, 2.6.7
- * Quote Removal), with nothing expanded. Each row is what `sh -c 'printf "[%s]" <line>'` prints for the same line,
- * for the lines where the shell would expand nothing.
+ * Quote Removal), with nothing expanded. Each row is the argv a shell builds from the same line (as
+ * `sh -c 'set -f; printf "[%s]" <line>'` shows it), except the rows near the end, whose expansions, operators and `#`
+ * a shell would interpret: here they stay literal characters.
  */
 import { shellWords, ShellWordsError } from './shell-words.js';
 

@@ -15,7 +15,7 @@ import { shellWords, ShellWordsError } from './shell-words.js';
 import type { OpenTerminal, TerminalSessions } from './terminal-sessions.js';
 
 /** What runs when the request names no command (api.md §5). */
-export const DEFAULT_COMMAND: readonly string[] = ['/bin/sh'];
+const DEFAULT_COMMAND: readonly string[] = ['/bin/sh'];
 
 /** Who the audit log records until authentication exists. */
 const ANONYMOUS = 'anonymous';
