@@ -3,6 +3,7 @@ import { ConfigModule } from '@nestjs/config';
 import { AuditModule } from './audit/audit.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { ALL_CONFIGS } from './config/all-configs.js';
+import { ExecModule } from './exec/exec.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { NamespacesModule } from './namespaces/namespaces.module.js';
 import { PodsModule } from './pods/pods.module.js';
@@ -19,6 +20,7 @@ import { StoreModule } from './store/store.module.js';
     NamespacesModule,
     LogsModule,
     AuditModule,
+    ExecModule,
   ],
 })
 export class AppModule {}

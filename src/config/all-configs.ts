@@ -1,5 +1,6 @@
 import { auditConfig } from './audit.config.js';
 import { databaseConfig } from './database.config.js';
+import { execConfig } from './exec.config.js';
 import { httpConfig } from './http.config.js';
 import { kubeConfig } from './kube.config.js';
 import { logsConfig } from './logs.config.js';
@@ -7,7 +8,7 @@ import { podsConfig } from './pods.config.js';
 import { ConfigError } from './read-env.js';
 
 /** Every capability's settings; each is validated at start, before the application is built. */
-export const ALL_CONFIGS = [httpConfig, databaseConfig, kubeConfig, podsConfig, logsConfig, auditConfig];
+export const ALL_CONFIGS = [httpConfig, databaseConfig, kubeConfig, podsConfig, logsConfig, execConfig, auditConfig];
 
 /** Runs every validation and reports all problems at once, so one start names every wrong setting. */
 export function validateConfiguration(): void {

@@ -14,6 +14,7 @@ export class WsTestClient {
   readonly received: ReceivedMessage[] = [];
   private readonly waiters: { type: string; resolve: (message: ReceivedMessage) => void }[] = [];
   private readonly consumed = new Set<number>();
+  private readonly watchers = new Set<() => void>();
   closed?: { code: number; reason: string };
 
   private constructor(readonly socket: WebSocket) {
@@ -21,6 +22,7 @@ export class WsTestClient {
       const message = JSON.parse(rawText(data)) as ReceivedMessage;
       this.received.push(message);
       this.deliver();
+      for (const watcher of this.watchers) watcher();
     });
     socket.on('close', (code, reason) => (this.closed = { code, reason: reason.toString() }));
   }
@@ -57,6 +59,32 @@ export class WsTestClient {
       };
       this.waiters.push({ type, resolve: done });
       this.deliver();
+    });
+  }
+
+  /** The `data` of every message of `type` received so far, joined: a terminal's output as its user sees it. */
+  joined(type: string): string {
+    return this.received
+      .filter((message) => message.type === type)
+      .map((message) => message.data as string)
+      .join('');
+  }
+
+  /** Resolves once `check()` holds, checked now and on each message; rejects after the deadline listing the messages. */
+  until(check: () => boolean, { timeoutMs = 5000 } = {}): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const watcher = () => {
+        if (!check()) return;
+        clearTimeout(timer);
+        this.watchers.delete(watcher);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        this.watchers.delete(watcher);
+        reject(new Error(`condition not met within ${timeoutMs} ms; received: ${JSON.stringify(this.received)}`));
+      }, timeoutMs);
+      this.watchers.add(watcher);
     });
   }
 

@@ -11,6 +11,12 @@ export const ERROR_REASONS = [
   'TooManyPods',
   /** Every log stream the service may hold open is taken (LOGS_MAX_STREAMS); 429. */
   'TooManyStreams',
+  /** Every terminal the service may hold open is taken (EXEC_MAX_SESSIONS); 429. */
+  'TooManySessions',
+  /** A terminal had neither input nor output for EXEC_IDLE_TIMEOUT_SECONDS; 408. */
+  'IdleTimeout',
+  /** A terminal was open for EXEC_MAX_SESSION_SECONDS; 408. */
+  'MaxDurationReached',
   'ClusterUnreachable',
   'UpstreamTimeout',
   /** The service lacks a setting this request needs (503); an operator's task, not a fault. */

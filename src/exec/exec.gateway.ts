@@ -1,0 +1,29 @@
+import { Inject } from '@nestjs/common';
+import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
+import type { WebSocket } from 'ws';
+import { ExecAudit } from '../audit/exec-audit.js';
+import { ClusterConnections } from '../clusters/cluster-connections.js';
+import type { UpgradedRequest } from '../common/ws/ws-path.adapter.js';
+import { execConfig, type ExecConfig } from '../config/exec.config.js';
+import { TerminalSession } from './terminal.session.js';
+import { TerminalSessions } from './terminal-sessions.js';
+
+/** WS /ws/clusters/:clusterId/namespaces/:namespace/pods/:name/exec — an interactive terminal (api.md §5). */
+@WebSocketGateway({ path: '/ws/clusters/:clusterId/namespaces/:namespace/pods/:name/exec' })
+export class ExecGateway implements OnGatewayConnection {
+  constructor(
+    private readonly connections: ClusterConnections,
+    private readonly sessions: TerminalSessions,
+    private readonly audit: ExecAudit,
+    @Inject(execConfig.KEY) private readonly config: ExecConfig,
+  ) {}
+
+  handleConnection(socket: WebSocket, request: UpgradedRequest): void {
+    const { params, query } = request.route;
+    new TerminalSession(
+      socket,
+      { params, query, requestId: request.requestId },
+      { connections: this.connections, sessions: this.sessions, audit: this.audit, config: this.config },
+    ).start();
+  }
+}
