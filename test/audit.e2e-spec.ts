@@ -5,32 +5,9 @@ import type { INestApplication } from '@nestjs/common';
 import type { ExecSession } from '../src/audit/dto/exec-session.dto.js';
 import { ExecAudit, type ExecSessionStart } from '../src/audit/exec-audit.js';
 import type { Page } from '../src/common/pagination/page.js';
+import { parseAsciicast, replay } from './helpers/asciicast.js';
 import { baseUrl, createTestApp } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
-
-type AsciicastEvent = [number, 'o' | 'i' | 'r', string];
-
-/** An asciicast v2 text: its header line and its event lines, each checked for the format's shape. */
-function parseAsciicast(text: string): { header: Record<string, unknown>; events: AsciicastEvent[] } {
-  expect(text.endsWith('\n')).toBe(true);
-  const [header, ...events] = text
-    .slice(0, -1)
-    .split('\n')
-    .map((line) => JSON.parse(line) as unknown);
-  expect(header).toMatchObject({ version: 2, width: expect.any(Number), height: expect.any(Number) });
-  for (const event of events)
-    expect(event).toEqual([expect.any(Number), expect.stringMatching(/^[oir]$/), expect.any(String)]);
-  const times = (events as AsciicastEvent[]).map(([time]) => time);
-  expect(times).toEqual([...times].sort((a, b) => a - b));
-  return { header: header as Record<string, unknown>, events: events as AsciicastEvent[] };
-}
-
-/** What a terminal showed, replayed from a recording: its output events, in order. */
-const replay = (events: AsciicastEvent[]) =>
-  events
-    .filter(([, code]) => code === 'o')
-    .map(([, , data]) => data)
-    .join('');
 
 function aStart(overrides: Partial<ExecSessionStart> = {}): ExecSessionStart {
   return {

@@ -141,6 +141,18 @@ describe('terminal over WebSocket (e2e)', () => {
     expect(client.joined('output')).toBe('a  b x y\r\n');
   });
 
+  it('reports a process killed with its pod (SIGKILL) by its code, 137', async () => {
+    sandbox.cluster.create('pods', podManifest('doomed'));
+    await eventually(() => expect(sandbox.cluster.pod('default', 'doomed')?.status?.phase).toBe('Running'), {
+      timeoutMs: 10_000,
+    });
+    const client = await terminal({}, { pod: 'doomed' });
+    await output(client, PROMPT);
+    await call(sandbox, '/api/v1/namespaces/default/pods/doomed', { method: 'DELETE' });
+    await expect(client.next('exit', { timeoutMs: 10_000 })).resolves.toEqual({ type: 'exit', code: 137 });
+    await expect(client.waitClosed()).resolves.toMatchObject({ code: 1000 });
+  });
+
   it('refuses a program the container does not have with an error and a 4xxx close', async () => {
     const client = await terminal({ command: 'nosuchprogram --help' });
     const error = await client.next('error');
@@ -315,6 +327,40 @@ describe('terminal over WebSocket (e2e)', () => {
       await expect(refused.waitClosed()).resolves.toMatchObject({ code: 4429 });
       expect(await openExecSessions(sandbox)).toBe(2);
     });
+  });
+});
+
+describe('terminal over WebSocket to an API server before 1.30 (v4.channel.k8s.io only) (e2e)', () => {
+  let sandbox: SandboxServer;
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    sandbox = await SandboxServer.start({
+      seed: 'empty',
+      timings: FAST_TIMINGS,
+      execProtocols: ['v4.channel.k8s.io'],
+    });
+    sandbox.cluster.create('pods', podManifest('shell'));
+    app = await createTestApp({
+      env: { KUBECONFIG: kubeconfigFiles(sandbox, { old: sandbox.token }), ENCRYPTION_KEY },
+    });
+    await eventually(() => expect(sandbox.cluster.pod('default', 'shell')?.status?.phase).toBe('Running'), {
+      timeoutMs: 10_000,
+    });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await sandbox?.stop();
+  });
+
+  it('falls back to v4: prompt, input, resize and the exit code', async () => {
+    const client = await WsTestClient.connect(wsUrl(app, '/ws/clusters/old/namespaces/default/pods/shell/exec'));
+    client.send({ type: 'resize', cols: 90, rows: 33 });
+    await client.until(() => client.joined('output').includes(PROMPT));
+    client.send({ type: 'input', data: 'echo v4 ✓; size; exit 5\r' });
+    await expect(client.next('exit')).resolves.toEqual({ type: 'exit', code: 5 });
+    expect(client.joined('output')).toContain('v4 ✓\r\n33 90\r\n');
+    await expect(client.waitClosed()).resolves.toMatchObject({ code: 1000 });
   });
 });
 
