@@ -216,7 +216,7 @@ describe(StoreExecAudit.name, () => {
     await db.destroy();
     const error = await audit.start(START).catch((thrown: unknown) => thrown);
     expect(error).toEqual(
-      new ApiError(500, 'Internal', 'the terminal was not opened: it could not be written to the audit log'),
+      new ApiError(503, 'AuditUnavailable', 'the terminal was not opened: it could not be written to the audit log'),
     );
     expect(logs.events('exec.audit.failed')).toEqual([
       expect.objectContaining({ stage: 'start', requestId: 'req-1', clusterId: 'prod', pod: 'web-0' }),

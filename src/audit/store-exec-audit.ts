@@ -34,7 +34,11 @@ export class StoreExecAudit extends ExecAudit implements OnApplicationShutdown {
       await this.sessions.insert({ ...start, id, recording: key });
     } catch (error) {
       this.logger.error({ event: 'exec.audit.failed', stage: 'start', ...targetOf(start), detail: messageOf(error) });
-      throw new ApiError(500, 'Internal', 'the terminal was not opened: it could not be written to the audit log');
+      throw new ApiError(
+        503,
+        'AuditUnavailable',
+        'the terminal was not opened: it could not be written to the audit log',
+      );
     }
     const session = new AuditedSession(id, start, this.sessions, this.logger, () => this.open.delete(session));
     if (key !== null) await session.record(key, this.recordings, this.config.recordInput);

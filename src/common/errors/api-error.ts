@@ -21,6 +21,8 @@ export const ERROR_REASONS = [
   'UpstreamTimeout',
   /** The service lacks a setting this request needs (503); an operator's task, not a fault. */
   'NotConfigured',
+  /** A terminal could not be written to the audit log, so it was not opened (503): none runs unaudited. */
+  'AuditUnavailable',
   'Internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
