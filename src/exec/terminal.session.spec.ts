@@ -253,6 +253,15 @@ describe(TerminalSession.name, () => {
         },
       ]);
     });
+    it('opens no process when the audit log cannot take the session, and says why', async () => {
+      const world = new World();
+      const refusal = new ApiError(503, 'AuditUnavailable', 'the terminal was not opened: it could not be written');
+      world.audit.start = () => Promise.reject(refusal);
+      const socket = world.open();
+      await eventually(() => expect(socket.closed).toEqual({ code: 4503, reason: 'AuditUnavailable' }));
+      expect(socket.of('error')).toEqual([expect.objectContaining({ code: 503, reason: 'AuditUnavailable' })]);
+      expect(world.execs).toEqual([]);
+    });
   });
 
   describe('a running terminal', () => {
