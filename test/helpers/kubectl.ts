@@ -1,4 +1,4 @@
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { access, chmod, mkdir, mkdtemp, rename, rm, constants } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -89,6 +89,32 @@ export class Kubectl {
     );
   }
 
+  /**
+   * Starts kubectl in a terminal of its own, as from a user's shell: `exec -i -t` needs a terminal on stdin, which a
+   * pipe is not. util-linux `script` (Debian: bsdutils) opens a pseudo-terminal, sets its size (`stty`), writes its
+   * name on fd 3 (`tty`) and then execs kubectl on it, kubectl's stderr going to fd 3 as well, so that what the
+   * terminal shows is kubectl's stdout alone.
+   *
+   * `script` hands the argv to `$SHELL -c` as one command line, so each word is quoted for the POSIX shell set here.
+   * Its exit status (`--return`) is kubectl's, as kubectl replaces the shell. Type only once the remote side has
+   * printed something (a prompt): until kubectl has made the terminal raw, the terminal itself echoes and edits input.
+   */
+  async startInTerminal(args: readonly string[], options: { size?: TerminalSize } = {}): Promise<KubectlTerminal> {
+    const kubectl = [this.path, '--kubeconfig', this.kubeconfig, ...args].map(shellQuoted).join(' ');
+    const steps = [
+      ...(options.size ? [`stty rows ${options.size.rows} cols ${options.size.cols}`] : []),
+      'tty >&3',
+      `exec ${kubectl} 2>&3`,
+    ];
+    const child = spawn('script', ['--quiet', '--return', '--command', steps.join(' && '), '/dev/null'], {
+      env: { ...this.env(), SHELL: '/bin/sh' },
+      stdio: ['pipe', 'pipe', 'pipe', 'pipe'],
+    });
+    const terminal = new KubectlTerminal(child);
+    await terminal.opened();
+    return terminal;
+  }
+
   /** Starts a long-running kubectl (`get -w`, `logs -f`, `exec -i`); stop it with `stop()`. */
   start(args: readonly string[]): KubectlProcess {
     const child = spawn(this.path, ['--kubeconfig', this.kubeconfig, ...args], { env: this.env(), stdio: 'pipe' });
@@ -172,6 +198,170 @@ export class KubectlProcess {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGTERM');
     return this.wait(5000);
   }
+}
+
+export interface TerminalSize {
+  rows: number;
+  cols: number;
+}
+
+/**
+ * kubectl running in a pseudo-terminal (`Kubectl.startInTerminal`). `output` is what the terminal shows: with
+ * `exec -t` kubectl puts the terminal in raw mode before it connects, so that is byte for byte what the remote process
+ * wrote, and the terminal neither echoes nor edits what is typed once the remote side has printed something.
+ *
+ * stdin stays open until kubectl exits: at the end of its input, `script` types ^D into the terminal, which kubectl
+ * in raw mode passes on to the process (a shell at its prompt would exit).
+ */
+export class KubectlTerminal {
+  private readonly chunks: Buffer[] = [];
+  /** What arrives on fd 3: the terminal's name on the first line, then kubectl's stderr. */
+  private side = '';
+  private scriptErrors = '';
+  private readonly watchers = new Set<() => void>();
+  private readonly exited: Promise<KubectlResult>;
+  private ended = false;
+  private startError?: Error;
+
+  constructor(private readonly child: ChildProcess) {
+    child.stdout?.on('data', (chunk: Buffer) => {
+      this.chunks.push(chunk);
+      this.notify();
+    });
+    child.stdio[3]?.on('data', (chunk: Buffer) => {
+      this.side += chunk.toString('utf8');
+      this.notify();
+    });
+    child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (this.scriptErrors += chunk));
+    // What is typed after kubectl has exited is lost, as on any closed terminal.
+    child.stdin?.on('error', () => undefined);
+    this.exited = new Promise((resolveExit) => {
+      child.once('close', (code) => {
+        this.ended = true;
+        this.notify();
+        resolveExit({ stdout: this.output, stderr: this.stderr, code, timedOut: false });
+      });
+    });
+    child.once('error', (error) => {
+      if (child.pid !== undefined) return;
+      this.startError = error;
+      this.ended = true;
+      this.notify();
+    });
+  }
+
+  /** What the terminal has shown so far (kubectl's stdout), decoded as UTF-8. */
+  get output(): string {
+    return Buffer.concat(this.chunks).toString('utf8');
+  }
+
+  /** kubectl's own messages (its stderr), which never reach the terminal. */
+  get stderr(): string {
+    const start = this.side.indexOf('\n');
+    return start < 0 ? '' : this.side.slice(start + 1);
+  }
+
+  /** The pseudo-terminal's device, as `tty` named it before kubectl started. */
+  private get device(): string {
+    const end = this.side.indexOf('\n');
+    return end < 0 ? '' : this.side.slice(0, end);
+  }
+
+  /** Resolves once the terminal is set up and kubectl is starting on it. */
+  opened(): Promise<void> {
+    return this.waitFor(() => this.device !== '', 'the terminal to open', 10_000);
+  }
+
+  /** Types `text` into the terminal. */
+  type(text: string): void {
+    this.child.stdin?.write(text);
+  }
+
+  /** Resolves once `check(output)` holds; rejects if kubectl exits first or after the deadline, with what it printed. */
+  until(check: (output: string) => boolean, { timeoutMs = 10_000 } = {}): Promise<void> {
+    return this.waitFor(() => check(this.output), 'the terminal output', timeoutMs);
+  }
+
+  /**
+   * Gives the terminal a new size, as a terminal window being resized: the kernel signals SIGWINCH to kubectl, which
+   * then sends the size it reads from the terminal. `stty` sets the rows first, then the columns.
+   */
+  async resize(size: TerminalSize): Promise<void> {
+    await this.stty(['rows', String(size.rows), 'cols', String(size.cols)]);
+  }
+
+  /** The terminal's settings as `stty -a` lists them, one word each (`-icanon`, `-echo` …). */
+  async modes(): Promise<string[]> {
+    return (await this.stty(['-a'])).split(/[\s;]+/).filter(Boolean);
+  }
+
+  /** Waits for kubectl to exit by itself: `stdout` is what the terminal showed, `code` kubectl's exit code. */
+  async wait(timeoutMs = 10_000): Promise<KubectlResult> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<KubectlResult>((resolveTimeout) => {
+      timer = setTimeout(() => {
+        this.child.kill('SIGKILL');
+        resolveTimeout({ stdout: this.output, stderr: this.stderr, code: null, timedOut: true });
+      }, timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exited, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /**
+   * Stops kubectl by hanging up its terminal: `script` is killed, and kubectl exits on the error reading it. (On
+   * SIGTERM `script` would pass the signal on, but then wait two seconds before it exits.)
+   */
+  async stop(): Promise<KubectlResult> {
+    if (this.startError) return { stdout: '', stderr: '', code: null, timedOut: false };
+    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill('SIGKILL');
+    return this.wait(5000);
+  }
+
+  private async stty(args: string[]): Promise<string> {
+    const result = await run('stty', ['-F', this.device, ...args], {}, 5000);
+    if (result.code !== 0)
+      throw new Error(`stty -F ${this.device} ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
+    return result.stdout;
+  }
+
+  private waitFor(check: () => boolean, what: string, timeoutMs: number): Promise<void> {
+    return new Promise((resolveWait, reject) => {
+      const settle = (error?: Error) => {
+        this.watchers.delete(watcher);
+        clearTimeout(timer);
+        if (error) reject(error);
+        else resolveWait();
+      };
+      const fail = (why: string) =>
+        settle(
+          new Error(
+            `${why} while waiting for ${what}; terminal output: ${JSON.stringify(this.output)}; ` +
+              `fd 3: ${JSON.stringify(this.side)}; script: ${JSON.stringify(this.scriptErrors)}`,
+          ),
+        );
+      const watcher = () => {
+        if (this.startError) fail(`cannot start util-linux script (Debian: bsdutils): ${this.startError.message}`);
+        else if (check()) settle();
+        else if (this.ended) fail(`kubectl exited (${String(this.child.exitCode)})`);
+      };
+      const timer = setTimeout(() => fail(`nothing after ${timeoutMs} ms`), timeoutMs);
+      this.watchers.add(watcher);
+      watcher();
+    });
+  }
+
+  private notify(): void {
+    for (const watcher of this.watchers) watcher();
+  }
+}
+
+/** `word` as one word for a POSIX shell: single-quoted, where every character is literal, each `'` as `'\''`. */
+function shellQuoted(word: string): string {
+  return `'${word.replaceAll("'", "'\\''")}'`;
 }
 
 function run(
