@@ -8,8 +8,9 @@
  *   node --no-warnings bench/exec.bench.ts --summarize <file.cpuprofile>
  *
  * Runs on the project's Node 24 (put node_modules/.bin first on PATH), which strips the types itself: the bench
- * imports no project module and uses no TypeScript-only runtime syntax. It builds the service first when a source is
- * newer than dist/main.js (`--no-build` skips that), then:
+ * imports no project module, only the benchmarks' harness (bench/harness/, named by its `.ts` files, which Node
+ * loads as they are), and uses no TypeScript-only runtime syntax. It builds the service first when a source is newer
+ * than dist/main.js (`--no-build` skips that), then:
  *
  * 1. starts the simulator (`npm run sandbox -- --seed <tmp.json> --port 0 --kubeconfig <tmp> --token <t>`, run as
  *    the node command that script names, so that the process measured is the simulator and not npm) with a seed of
@@ -44,15 +45,21 @@
  * through the service and during one more `yes` read through it, writes each `.cpuprofile` and prints where the time
  * goes.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-
-const ROOT = resolve(dirname(process.argv[1]), '..');
+import { benchArgs, runBench } from './harness/cli.ts';
+import { Inspector, memoryAfterGc, type Memory } from './harness/inspector.ts';
+import { mib, ms, pct, progress, range } from './harness/output.ts';
+import { cpuMs, rssMiB, stolenCpuMs, waitUntilIdle } from './harness/proc-stats.ts';
+import { childGroup } from './harness/processes.ts';
+import { readProfile, summarizeProfile, writeProfile, type ProfileReport } from './harness/profile-summary.ts';
+import { buildIfStale, startService, type Service } from './harness/service.ts';
+import { seedObjects, simulatorJson, startSimulator, type Simulator } from './harness/simulator.ts';
+import { median, percentile } from './harness/stats.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -70,12 +77,7 @@ const { values: args } = parseArgs({
     summarize: { type: 'string' },
     json: { type: 'string' },
   },
-  // `--cpu-prof` alone (no directory) is allowed: parseArgs wants a value, so it is mapped below.
-  args: process.argv
-    .slice(2)
-    .flatMap((arg, i, all) =>
-      arg === '--cpu-prof' && (i === all.length - 1 || all[i + 1].startsWith('--')) ? [arg, os.tmpdir()] : [arg],
-    ),
+  args: benchArgs(),
 });
 
 const PARTS = ['latency', 'terminals', 'yes'] as const;
@@ -144,12 +146,6 @@ interface KeystrokeSeries {
   seconds: number;
 }
 
-interface Memory {
-  rssMiB: number;
-  heapUsedMiB: number;
-  externalMiB: number;
-}
-
 interface TerminalsResults {
   asked: number;
   opened: number;
@@ -204,57 +200,28 @@ interface Results {
 
 async function main(): Promise<number> {
   if (args.summarize) {
-    console.log(summarizeProfile(JSON.parse(readFileSync(args.summarize, 'utf8')) as CpuProfile));
+    console.log(summarizeProfile(readProfile(args.summarize), PROFILE_REPORT));
     return 0;
   }
   const loadStart = os.loadavg();
-  buildIfStale();
+  if (!args['no-build']) buildIfStale();
   const scratch = mkdtempSync(join(os.tmpdir(), 'exec-bench-'));
-  const children: Child[] = [];
-  const stopAll = () => Promise.all(children.map((child) => child.stop()));
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  const children = childGroup();
   try {
     // 1. The simulator, the pod and the services.
     const kubeconfig = join(scratch, 'kubeconfig.yaml');
     const seed = join(scratch, 'seed.json');
-    writeFileSync(seed, JSON.stringify(seedObjects()));
-    const token = `bench-${process.pid}-${Date.now()}`;
+    writeFileSync(seed, JSON.stringify(seedObjects(NAMESPACE, 1)));
     progress('starting the simulator…');
-    const simulatorProcess = startChild(
-      ...sandboxCommand(['--seed', seed, '--port', '0', '--kubeconfig', kubeconfig, '--token', token]),
-      {},
-    );
-    children.push(simulatorProcess);
-    const ready = JSON.parse((await simulatorProcess.waitFor(/^\{"event":"sandbox\.ready".*$/m, 60_000))[0]) as {
-      url: string;
-    };
-    const simulator: Simulator = { url: ready.url, token, pid: simulatorProcess.pid };
+    const { simulator } = await startSimulator(children, ['--seed', seed], kubeconfig, 60_000);
     await simulatorJson(simulator, `/api/v1/namespaces/${NAMESPACE}/pods`, { method: 'POST', body: podManifest() });
     await waitForRunning(simulator);
 
     // A service of its own for each part, so that one part's memory does not carry into the other's.
-    const startService = async (): Promise<Service & { stop: () => Promise<void> }> => {
-      const child = startChild(
-        process.execPath,
-        ['--inspect=127.0.0.1:0', '--expose-gc', ...serviceNodeFlags(), join(ROOT, 'dist', 'main.js')],
-        {
-          KUBECONFIG: kubeconfig,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          DATABASE_URL: 'sqlite::memory:',
-          LOG_LEVEL: 'log',
-        },
-      );
-      children.push(child);
-      const origin = (await child.waitFor(/"event":"service\.listening","url":"([^"]+)"/, 30_000))[1]
-        .replace('[::1]', '127.0.0.1')
-        .replace('localhost', '127.0.0.1');
-      const inspectorUrl = (await child.waitFor(/Debugger listening on (ws:\/\/\S+)/, 10_000, 'stderr'))[1];
-      const clusters = await getJson<{ data: { items: { id: string }[] } }>(`${origin}/api/clusters`);
-      const clusterId = clusters.data.items[0]?.id;
-      if (!clusterId) throw new Error('the service lists no cluster');
-      progress(`service listening at ${origin} (cluster "${clusterId}")`);
-      return { origin, pid: child.pid, inspectorUrl, clusterId, stop: () => child.stop() };
+    const startPartService = async (): Promise<Service> => {
+      const service = await startService(children, kubeconfig);
+      progress(`service listening at ${service.origin} (cluster "${service.clusterId}")`);
+      return service;
     };
 
     const results: Results = {
@@ -269,7 +236,7 @@ async function main(): Promise<number> {
     };
     const run = async <T>(part: Part, measure: (service: Service) => Promise<T>): Promise<T | undefined> => {
       if (!ONLY.has(part)) return undefined;
-      const service = await startService();
+      const service = await startPartService();
       const result = await measure(service);
       await service.stop();
       await waitForSessions(simulator, 0);
@@ -283,22 +250,9 @@ async function main(): Promise<number> {
     if (args.json) writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
     return results.failures.length === 0 ? 0 : 1;
   } finally {
-    await stopAll();
+    await children.stopAll();
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-interface Simulator {
-  url: string;
-  token: string;
-  pid: number;
-}
-
-interface Service {
-  origin: string;
-  pid: number;
-  inspectorUrl: string;
-  clusterId: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -515,8 +469,10 @@ async function latencyPart(simulator: Simulator, service: Service, failures: str
       await terminals.service.keystroke(ERASE, ERASE_ECHO);
     }
     writeProfile(
+      PROFILE_DIR,
       'keystrokes',
       await profiler.stopProfiling(),
+      PROFILE_REPORT,
       `${KEYSTROKES} keystrokes and their erasures through the service, echo p50 ${ms(median(profiled))} ms (profiled)`,
     );
     profiler.close();
@@ -602,7 +558,7 @@ async function terminalsPart(simulator: Simulator, service: Service, failures: s
   await first.keystroke('x', 'x');
   first.close();
   await waitForSessions(simulator, 0);
-  await waitUntilIdle(service.pid);
+  await waitUntilIdle(service.pid, 0.05, 60_000); // settled, or a minute has passed
   const before = await memoryAfterGc(service.inspectorUrl, service.pid);
 
   progress(`terminals: opening ${TERMINALS} through the service, ${CONNECT_CONCURRENCY} at a time…`);
@@ -737,7 +693,13 @@ async function yesPart(simulator: Simulator, service: Service): Promise<YesResul
     const profiler = await Inspector.connect(service.inspectorUrl);
     await profiler.startProfiling();
     const profiled = await readYes(simulator, service, readers.service, YES_SECONDS);
-    writeProfile('yes', await profiler.stopProfiling(), `${profiled.mibPerSecond.toFixed(1)} MiB/s (profiled)`);
+    writeProfile(
+      PROFILE_DIR,
+      'yes',
+      await profiler.stopProfiling(),
+      PROFILE_REPORT,
+      `${profiled.mibPerSecond.toFixed(1)} MiB/s (profiled)`,
+    );
     profiler.close();
   }
   return { seconds: YES_SECONDS, rounds, medianRatio: median(rounds.map((round) => round.ratio)) };
@@ -782,43 +744,6 @@ async function readYes(
 // ---------------------------------------------------------------------------------------------------------------
 // The simulated cluster
 
-/** The `bench` namespace and one Ready worker node, as kind's nodes report themselves. */
-function seedObjects(): unknown[] {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const name = 'bench-worker-1';
-  const resources = { cpu: '8', memory: '32874328Ki', pods: '110', 'ephemeral-storage': '102626232Ki' };
-  const node = {
-    apiVersion: 'v1',
-    kind: 'Node',
-    metadata: {
-      name,
-      labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' },
-      creationTimestamp: now,
-    },
-    spec: { podCIDR: '10.244.1.0/24' },
-    status: {
-      capacity: resources,
-      allocatable: resources,
-      conditions: [
-        {
-          type: 'Ready',
-          status: 'True',
-          reason: 'KubeletReady',
-          message: 'kubelet is posting ready status',
-          lastHeartbeatTime: now,
-          lastTransitionTime: now,
-        },
-      ],
-      addresses: [
-        { type: 'InternalIP', address: '172.18.0.2' },
-        { type: 'Hostname', address: name },
-      ],
-      nodeInfo: { kubeletVersion: 'v1.35.0', containerRuntimeVersion: 'containerd://2.1.1' },
-    },
-  };
-  return [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }, node];
-}
-
 /** The pod every terminal runs in: one busybox container. */
 function podManifest(): unknown {
   return {
@@ -853,151 +778,6 @@ async function waitForSessions(simulator: Simulator, count: number): Promise<boo
   return false;
 }
 
-async function simulatorJson<T = unknown>(
-  simulator: Simulator,
-  path: string,
-  options: { method?: string; body?: unknown } = {},
-): Promise<T> {
-  const response = await fetch(`${simulator.url}${path}`, {
-    method: options.method ?? 'GET',
-    headers: {
-      Authorization: `Bearer ${simulator.token}`,
-      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${options.method ?? 'GET'} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Processes
-
-interface Child {
-  pid: number;
-  waitFor(pattern: RegExp, timeoutMs: number, stream?: 'stdout' | 'stderr'): Promise<RegExpExecArray>;
-  stop(): Promise<void>;
-}
-
-function startChild(command: string, argv: string[], env: Record<string, string>): Child {
-  const child: ChildProcess = spawn(command, argv, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Only the start of each stream is kept: the ready lines are there, and a service logging every session must not
-  // grow the bench's heap.
-  const text = { stdout: '', stderr: '' };
-  const KEEP = 256 * 1024;
-  child.stdout?.on('data', (chunk: Buffer) => {
-    if (text.stdout.length < KEEP) text.stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    if (text.stderr.length < KEEP) text.stderr += chunk.toString();
-  });
-  let exitCode: number | null | undefined;
-  const exited = new Promise<void>((resolveExit) =>
-    child.once('exit', (code) => {
-      exitCode = code;
-      resolveExit();
-    }),
-  );
-  const describe = () =>
-    `${command} ${argv.join(' ')}\n--- stdout\n${text.stdout.slice(-4000)}\n--- stderr\n${text.stderr.slice(-4000)}`;
-  return {
-    pid: child.pid ?? -1,
-    async waitFor(pattern, timeoutMs, stream = 'stdout') {
-      const deadline = performance.now() + timeoutMs;
-      for (;;) {
-        const match = pattern.exec(text[stream]);
-        if (match) return match;
-        if (exitCode !== undefined) throw new Error(`exited with ${exitCode}: ${describe()}`);
-        if (performance.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms: ${describe()}`);
-        await sleep(50);
-      }
-    },
-    async stop() {
-      if (exitCode !== undefined) return;
-      child.kill('SIGTERM');
-      const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killed);
-    },
-  };
-}
-
-/** `npm run sandbox -- <extra>` as the node command the script names (package.json), so the pid is the simulator's. */
-function sandboxCommand(extra: string[]): [string, string[]] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [node, ...argv] = pkg.scripts.sandbox.split(/\s+/);
-  if (node !== 'node') throw new Error(`unexpected sandbox script: ${pkg.scripts.sandbox}`);
-  return [process.execPath, [...argv, ...extra]];
-}
-
-/** Node's flags for the service, as `npm run start:prod` passes them (package.json): the service runs as deployed. */
-function serviceNodeFlags(): string[] {
-  const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const words = packageJson.scripts['start:prod'].split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
-}
-
-function buildIfStale(): void {
-  if (args['no-build']) return;
-  const built = join(ROOT, 'dist', 'main.js');
-  if (safeMtime(built) >= newestSource(join(ROOT, 'src'))) return;
-  progress('dist/ is older than src/: npm run build…');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
-  if (result.status !== 0) throw new Error(`npm run build failed (${result.status})`);
-}
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts'))
-      newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function safeMtime(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(match[1]) / 1024;
-}
-
-/** utime + stime of a process, in ms (/proc/<pid>/stat, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/**
- * CPU time the hypervisor gave to others while this virtual machine's CPUs wanted to run ("steal" in /proc/stat,
- * all CPUs), in ms; NaN where there is no /proc/stat.
- */
-function stolenCpuMs(): number {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
-    return Number(fields[8]) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
-
 /** CPU time of the service, the simulator, the bench and the host's stealing from here until `read()`. */
 function cpuMark(
   service: Service,
@@ -1020,197 +800,27 @@ function cpuMark(
   };
 }
 
-/** Waits until the service has used under 5 % of a core for half a second. */
-async function waitUntilIdle(pid: number): Promise<void> {
-  const deadline = performance.now() + 60_000;
-  for (;;) {
-    const before = cpuMs(pid);
-    await sleep(500);
-    if (cpuMs(pid) - before <= 25 || performance.now() > deadline) return;
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------------------
-// The service's inspector: forced GC, memory, CPU profiles
+// Profiles
 
-interface CpuProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
-
-interface CpuProfile {
-  nodes: CpuProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
-
-/** A minimal Chrome DevTools Protocol client over Node's global WebSocket. */
-class Inspector {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-
-  private readonly socket: globalThis.WebSocket;
-
-  private constructor(socket: globalThis.WebSocket) {
-    this.socket = socket;
-    socket.addEventListener('message', (event: MessageEvent) => {
-      const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
-      const waiter = message.id === undefined ? undefined : this.pending.get(message.id);
-      if (!waiter) return;
-      this.pending.delete(message.id!);
-      if (message.error) waiter.reject(new Error(message.error.message));
-      else waiter.resolve(message.result);
-    });
-  }
-
-  static connect(url: string): Promise<Inspector> {
-    return new Promise((resolveConnect, reject) => {
-      const socket = new globalThis.WebSocket(url);
-      socket.addEventListener('open', () => resolveConnect(new Inspector(socket)), { once: true });
-      socket.addEventListener('error', () => reject(new Error(`cannot reach the inspector at ${url}`)), { once: true });
-    });
-  }
-
-  send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
-    const id = this.nextId++;
-    this.socket.send(JSON.stringify({ id, method, params }));
-    return new Promise<T>((resolveSend, reject) =>
-      this.pending.set(id, { resolve: (value) => resolveSend(value as T), reject }),
-    );
-  }
-
-  async startProfiling(): Promise<void> {
-    await this.send('Profiler.enable');
-    await this.send('Profiler.setSamplingInterval', { interval: 500 });
-    await this.send('Profiler.start');
-  }
-
-  async stopProfiling(): Promise<CpuProfile> {
-    return (await this.send<{ profile: CpuProfile }>('Profiler.stop')).profile;
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
-
-/**
- * The service's memory after two full collections by `gc()` (the service runs with `--expose-gc`; see
- * pods-list.bench.ts for why not the inspector's `HeapProfiler.collectGarbage`).
- */
-async function memoryAfterGc(inspectorUrl: string, pid: number): Promise<Memory> {
-  const inspector = await Inspector.connect(inspectorUrl);
-  try {
-    const evaluated = await inspector.send<{ result: { value: string } }>('Runtime.evaluate', {
-      expression: 'gc(), gc(), JSON.stringify(process.memoryUsage())',
-      returnByValue: true,
-    });
-    const usage = JSON.parse(evaluated.result.value) as NodeJS.MemoryUsage;
-    return { rssMiB: rssMiB(pid), heapUsedMiB: usage.heapUsed / 1048576, externalMiB: usage.external / 1048576 };
-  } finally {
-    inspector.close();
-  }
-}
-
-function writeProfile(phase: string, profile: CpuProfile, note: string): void {
-  mkdirSync(PROFILE_DIR!, { recursive: true });
-  const path = join(PROFILE_DIR!, `exec-${phase}-${Date.now()}.cpuprofile`);
-  writeFileSync(path, JSON.stringify(profile));
-  console.log(`\n### CPU profile of the service: ${phase} (${path})\n\n${note}\n`);
-  console.log(summarizeProfile(profile));
-}
-
-// Where a sample's time goes: the innermost frame of its stack that matches one of these (by file, or package
-// under node_modules, and function name).
-const AREAS: [area: string, matches: (file: string, fn: string, url: string) => boolean][] = [
-  ['terminal session (src/exec)', (f) => /^dist\/exec\//.test(f)],
-  ['exec channel to the cluster (clusters/kube)', (f) => f.startsWith('dist/clusters/kube/')],
-  ['client message parsing and validation (common/ws)', (f) => /^dist\/common\/ws\//.test(f)],
-  ['class-validator, class-transformer', (f) => f === 'class-validator' || f === 'class-transformer'],
-  ['audit (src/audit)', (f) => /^dist\/audit\//.test(f)],
-  ['WebSocket frames (ws)', (f) => f === 'ws'],
-  ['Node streams', (f) => /^node:(internal\/)?streams?\//.test(f) || f === 'node:stream'],
-  ['sockets and writes (net, stream_base)', (f) => /^node:(net|internal\/stream_base_commons)$/.test(f)],
-  ['timers', (f) => /^node:(internal\/)?timers$/.test(f)],
-  ['metrics (prom-client)', (f) => f === 'prom-client'],
-  ['garbage collector', (_, fn) => fn === '(garbage collector)'],
-];
-
-/** Self time by area, self and inclusive time per function, self time per file or package; idle time left out. */
-function summarizeProfile(profile: CpuProfile, top = 25): string {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const where = (node: CpuProfileNode) => {
-    const url = node.callFrame.url.replace(/^file:\/\//, '');
-    if (!url) return '';
-    const modules = url.lastIndexOf('/node_modules/');
-    if (modules >= 0) {
-      const parts = url.slice(modules + 14).split('/');
-      return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
-    }
-    return url.startsWith('/') ? relative(ROOT, url) : url;
-  };
-  const keyOf = (node: CpuProfileNode) => {
-    const file = where(node);
-    const name = node.callFrame.functionName || '(anonymous)';
-    return file ? `${name} ${file}:${node.callFrame.lineNumber + 1}` : name;
-  };
-  const self = new Map<string, number>();
-  const inclusive = new Map<string, number>();
-  const areas = new Map<string, number>();
-  const files = new Map<string, number>();
-  let busy = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const leaf = byId.get(profile.samples[i])!;
-    const delta = profile.timeDeltas[i] ?? 0;
-    if (leaf.callFrame.functionName === '(idle)') continue;
-    busy += delta;
-    const leafKey = keyOf(leaf);
-    self.set(leafKey, (self.get(leafKey) ?? 0) + delta);
-    const file = where(leaf) || leaf.callFrame.functionName;
-    files.set(file, (files.get(file) ?? 0) + delta);
-    let area: string | undefined;
-    const seen = new Set<string>();
-    for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
-      const node = byId.get(id)!;
-      area ??= AREAS.find(([, matches]) => matches(where(node), node.callFrame.functionName, node.callFrame.url))?.[0];
-      const key = keyOf(node);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      inclusive.set(key, (inclusive.get(key) ?? 0) + delta);
-    }
-    area ??= 'the rest';
-    areas.set(area, (areas.get(area) ?? 0) + delta);
-  }
-  const wall = profile.endTime - profile.startTime;
-  const table = (title: string, map: Map<string, number>) =>
-    [
-      `| ${title} | % of busy CPU | ms |`,
-      '|---|---:|---:|',
-      ...[...map]
-        .filter(([key]) => key !== '(root)')
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, top)
-        .map(
-          ([key, micros]) => `| \`${key}\` | ${((100 * micros) / busy).toFixed(1)} | ${(micros / 1000).toFixed(0)} |`,
-        ),
-    ].join('\n');
-  return [
-    `busy ${(busy / 1000).toFixed(0)} ms of ${(wall / 1000).toFixed(0)} ms (${((100 * busy) / wall).toFixed(0)} % of one core)`,
-    '',
-    table('self time, by area', areas),
-    '',
-    table('self time, by function', self),
-    '',
-    table('inclusive time, by function', inclusive),
-    '',
-    table('self time, by file or package', files),
-  ].join('\n');
-}
+const PROFILE_REPORT: ProfileReport = {
+  bench: 'exec',
+  areas: [
+    ['terminal session (src/exec)', (f) => /^dist\/exec\//.test(f)],
+    ['exec channel to the cluster (clusters/kube)', (f) => f.startsWith('dist/clusters/kube/')],
+    ['client message parsing and validation (common/ws)', (f) => /^dist\/common\/ws\//.test(f)],
+    ['class-validator, class-transformer', (f) => f === 'class-validator' || f === 'class-transformer'],
+    ['audit (src/audit)', (f) => /^dist\/audit\//.test(f)],
+    ['WebSocket frames (ws)', (f) => f === 'ws'],
+    ['Node streams', (f) => /^node:(internal\/)?streams?\//.test(f) || f === 'node:stream'],
+    ['sockets and writes (net, stream_base)', (f) => /^node:(net|internal\/stream_base_commons)$/.test(f)],
+    ['timers', (f) => /^node:(internal\/)?timers$/.test(f)],
+    ['metrics (prom-client)', (f) => f === 'prom-client'],
+    ['garbage collector', (_, fn) => fn === '(garbage collector)'],
+  ],
+  rest: 'the rest',
+  top: 25,
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Output
@@ -1321,46 +931,9 @@ function spread(values: number[]): Spread {
   };
 }
 
-function range(values: number[], digits: number): string {
-  const finite = values.filter((value) => Number.isFinite(value));
-  if (finite.length === 0) return '–';
-  const low = Math.min(...finite).toFixed(digits);
-  const high = Math.max(...finite).toFixed(digits);
-  return low === high ? low : `${low}–${high}`;
-}
-
-function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
-
-function progress(message: string): void {
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
 /** Control characters shown as escapes, for error messages. */
 function printable(text: string): string {
   return JSON.stringify(text.slice(-200)).slice(1, -1);
-}
-
-function ms(value: number): string {
-  const size = Math.abs(value);
-  return size >= 100 ? value.toFixed(0) : size >= 10 ? value.toFixed(1) : value.toFixed(2);
-}
-
-function pct(share: number): string {
-  return `${(100 * share).toFixed(share < 0.1 ? 1 : 0)} %`;
-}
-
-function mib(value: number): string {
-  return value.toFixed(0);
 }
 
 function count(
@@ -1372,17 +945,4 @@ function count(
   return value;
 }
 
-async function getJson<T = unknown>(url: string): Promise<T> {
-  const response = await fetch(url);
-  const text = await response.text();
-  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(2);
-  },
-);
+runBench(main);
