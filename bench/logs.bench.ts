@@ -48,8 +48,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-import { benchArgs, runBench } from './harness/cli.ts';
+import { benchArgs, benchCommand, runBench } from './harness/cli.ts';
 import { Inspector, memoryAfterGc, type Memory } from './harness/inspector.ts';
+import { describeMachine, machineAtStart, type Machine } from './harness/machine.ts';
 import { mib, ms, pct, progress, range } from './harness/output.ts';
 import { cpuMs, rssMiB, stolenCpuMs, waitUntilIdle } from './harness/proc-stats.ts';
 import { childGroup } from './harness/processes.ts';
@@ -167,7 +168,7 @@ interface StreamsResults {
 }
 
 interface Results {
-  machine: { nproc: number; cpu: string; node: string; loadAverage: { start: number[]; end: number[] } };
+  machine: Machine;
   command: string;
   relay?: { lines: number; bytes: number; rounds: RelayRound[]; medianRatio: number };
   streams?: StreamsResults;
@@ -179,7 +180,7 @@ async function main(): Promise<number> {
     console.log(summarizeProfile(readProfile(args.summarize), PROFILE_REPORT));
     return 0;
   }
-  const loadStart = os.loadavg();
+  const machine = machineAtStart();
   if (!args['no-build']) buildIfStale();
   const scratch = mkdtempSync(join(os.tmpdir(), 'logs-bench-'));
   const children = childGroup();
@@ -204,13 +205,8 @@ async function main(): Promise<number> {
     };
 
     const results: Results = {
-      machine: {
-        nproc: os.availableParallelism(),
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        node: process.version,
-        loadAverage: { start: loadStart, end: [] },
-      },
-      command: `node --no-warnings bench/logs.bench.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      machine,
+      command: benchCommand(),
       failures: [],
     };
     if (RUN_RELAY) {
@@ -732,14 +728,7 @@ const PROFILE_REPORT: ProfileReport = {
 // Output
 
 function report(r: Results): void {
-  const out = [
-    '## Logs',
-    '',
-    `${r.machine.nproc} CPUs (${r.machine.cpu}) shared by the simulator, the service and the bench; Node ${r.machine.node}; ` +
-      `load average ${r.machine.loadAverage.start.map((l) => l.toFixed(2)).join(' ')} at start, ` +
-      `${r.machine.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at end`,
-    `\`${r.command}\``,
-  ];
+  const out = ['## Logs', '', describeMachine(r.machine), `\`${r.command}\``];
   if (r.relay) {
     const { rounds } = r.relay;
     const row = (name: string, pick: (round: RelayRound) => ReadStats) =>

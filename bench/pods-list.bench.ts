@@ -51,9 +51,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
-import { benchArgs, runBench } from './harness/cli.ts';
+import { benchArgs, benchCommand, runBench } from './harness/cli.ts';
 import { Inspector, memoryAfterGc, type Memory } from './harness/inspector.ts';
-import { ms, pct, mib, progress } from './harness/output.ts';
+import { loadAverages, machineAtStart, type Machine } from './harness/machine.ts';
+import { mib, ms, pct, progress } from './harness/output.ts';
 import { cpuMs, rssMiB, stolenCpuMs, waitUntilIdle } from './harness/proc-stats.ts';
 import { childGroup } from './harness/processes.ts';
 import { readProfile, summarizeProfile, writeProfile, type ProfileReport } from './harness/profile-summary.ts';
@@ -138,11 +139,7 @@ interface PacedStats extends LoadStats {
 }
 
 interface Results {
-  machine: {
-    nproc: number;
-    cpu: string;
-    node: string;
-    loadAverage: { start: number[]; end: number[] };
+  machine: Machine & {
     /** CPU time the host took from this machine during the paced run (`stolenCpuMs`). */
     pacedStolenMs: number;
   };
@@ -185,7 +182,7 @@ async function main(): Promise<number> {
     console.log(summarizeProfile(readProfile(args.summarize), PROFILE_REPORT));
     return 0;
   }
-  const loadStart = os.loadavg();
+  const machine = machineAtStart();
   if (!args['no-build']) buildIfStale();
   const scratch = mkdtempSync(join(os.tmpdir(), 'pods-list-bench-'));
   const children = childGroup();
@@ -339,15 +336,10 @@ async function main(): Promise<number> {
     for (const run of [healthz1, list, healthz2, paced, ...listQueries, facetsMixStats, ...facetQueries])
       if (run.failures > 0) failures.push(`${run.name}: ${run.failures} failed requests`);
 
+    machine.loadAverage.end = os.loadavg();
     const results: Results = {
-      machine: {
-        nproc: os.availableParallelism(),
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        node: process.version,
-        loadAverage: { start: loadStart, end: os.loadavg() },
-        pacedStolenMs,
-      },
-      command: `node --no-warnings bench/pods-list.bench.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: { ...machine, pacedStolenMs },
+      command: benchCommand(),
       pods,
       sync,
       memory: {
@@ -687,8 +679,8 @@ function report(r: Results): void {
   const out = [
     `## Pod list over HTTP — ${r.pods} pods`,
     '',
-    `${r.machine.nproc} CPUs (${r.machine.cpu}), Node ${r.machine.node}, load average ${r.machine.loadAverage.start.map((l) => l.toFixed(2)).join(' ')} at start, ` +
-      `${r.machine.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at end; CPU time taken by the host during the paced run ` +
+    `${r.machine.nproc} CPUs (${r.machine.cpu}), Node ${r.machine.node}, load average ${loadAverages(r.machine)}; ` +
+      `CPU time taken by the host during the paced run ` +
       `${ms(r.machine.pacedStolenMs)} ms; autocannon ${CONNECTIONS} connections, pipelining 1, ${DURATION_S} s runs`,
     `\`${r.command}\``,
     '',
