@@ -7,8 +7,9 @@
  *   node --no-warnings bench/logs.bench.ts --summarize <file.cpuprofile>
  *
  * Runs on the project's Node 24 (put node_modules/.bin first on PATH), which strips the types itself: the bench
- * imports no project module and uses no TypeScript-only runtime syntax. It builds the service first when a source is
- * newer than dist/main.js (`--no-build` skips that), then:
+ * imports no project module, only the benchmarks' harness (bench/harness/, named by its `.ts` files, which Node
+ * loads as they are), and uses no TypeScript-only runtime syntax. It builds the service first when a source is newer
+ * than dist/main.js (`--no-build` skips that), then:
  *
  * 1. starts the simulator (`npm run sandbox -- --seed <tmp.json> --log-lines <lines> --port 0 --kubeconfig <tmp>
  *    --token <t>`, run as the node command that script names, so that the process measured is the simulator and not
@@ -40,16 +41,23 @@
  * `--cpu-prof [dir]` also samples the service's CPU through the inspector during one extra relay read and during
  * 10 s of the streams' window, writes each `.cpuprofile` and prints where the time goes.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent, request as httpRequest, type IncomingMessage } from 'node:http';
 import os from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
-
-const ROOT = resolve(dirname(process.argv[1]), '..');
+import { benchArgs, benchCommand, runBench } from './harness/cli.ts';
+import { Inspector, memoryAfterGc, type Memory } from './harness/inspector.ts';
+import { describeMachine, machineAtStart, type Machine } from './harness/machine.ts';
+import { mib, ms, pct, progress, range } from './harness/output.ts';
+import { cpuMs, rssMiB, stolenCpuMs, waitUntilIdle } from './harness/proc-stats.ts';
+import { childGroup } from './harness/processes.ts';
+import { readProfile, summarizeProfile, writeProfile, type ProfileReport } from './harness/profile-summary.ts';
+import { buildIfStale, serviceVitals, startService, type Service } from './harness/service.ts';
+import { seedObjects, simulatorJson, startSimulator, type Simulator } from './harness/simulator.ts';
+import { median, percentile, sum } from './harness/stats.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -66,12 +74,7 @@ const { values: args } = parseArgs({
     summarize: { type: 'string' },
     json: { type: 'string' },
   },
-  // `--cpu-prof` alone (no directory) is allowed: parseArgs wants a value, so it is mapped below.
-  args: process.argv
-    .slice(2)
-    .flatMap((arg, i, all) =>
-      arg === '--cpu-prof' && (i === all.length - 1 || all[i + 1].startsWith('--')) ? [arg, os.tmpdir()] : [arg],
-    ),
+  args: benchArgs(),
 });
 
 if (args.only !== undefined && args.only !== 'relay' && args.only !== 'streams')
@@ -126,12 +129,6 @@ interface RelayRound {
   subscribedMs: number;
 }
 
-interface Memory {
-  rssMiB: number;
-  heapUsedMiB: number;
-  externalMiB: number;
-}
-
 interface StreamsResults {
   streams: number;
   subscribedAllMs: number;
@@ -171,7 +168,7 @@ interface StreamsResults {
 }
 
 interface Results {
-  machine: { nproc: number; cpu: string; node: string; loadAverage: { start: number[]; end: number[] } };
+  machine: Machine;
   command: string;
   relay?: { lines: number; bytes: number; rounds: RelayRound[]; medianRatio: number };
   streams?: StreamsResults;
@@ -180,85 +177,45 @@ interface Results {
 
 async function main(): Promise<number> {
   if (args.summarize) {
-    console.log(summarizeProfile(JSON.parse(readFileSync(args.summarize, 'utf8')) as CpuProfile));
+    console.log(summarizeProfile(readProfile(args.summarize), PROFILE_REPORT));
     return 0;
   }
-  const loadStart = os.loadavg();
-  buildIfStale();
+  const machine = machineAtStart();
+  if (!args['no-build']) buildIfStale();
   const scratch = mkdtempSync(join(os.tmpdir(), 'logs-bench-'));
-  const children: Child[] = [];
-  const stopAll = () => Promise.all(children.map((child) => child.stop()));
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  const children = childGroup();
   try {
     // 1. The simulator and the service.
     const kubeconfig = join(scratch, 'kubeconfig.yaml');
     const seed = join(scratch, 'seed.json');
-    writeFileSync(seed, JSON.stringify(seedObjects(NODES)));
-    const token = `bench-${process.pid}-${Date.now()}`;
+    writeFileSync(seed, JSON.stringify(seedObjects(NAMESPACE, NODES)));
     progress(`starting the simulator (${NODES} nodes, ${LINES} log lines kept per container)…`);
-    const simulatorProcess = startChild(
-      ...sandboxCommand([
-        '--seed',
-        seed,
-        '--log-lines',
-        String(LINES),
-        '--port',
-        '0',
-        '--kubeconfig',
-        kubeconfig,
-        '--token',
-        token,
-      ]),
-      {},
+    const { simulator } = await startSimulator(
+      children,
+      ['--seed', seed, '--log-lines', String(LINES)],
+      kubeconfig,
+      60_000,
     );
-    children.push(simulatorProcess);
-    const ready = JSON.parse((await simulatorProcess.waitFor(/^\{"event":"sandbox\.ready".*$/m, 60_000))[0]) as {
-      url: string;
-    };
-    const simulator: Simulator = { url: ready.url, token, pid: simulatorProcess.pid };
 
     // A service of its own for each part, so that one part's memory does not carry into the other's.
-    const startService = async (): Promise<Service & { stop: () => Promise<void> }> => {
-      const child = startChild(
-        process.execPath,
-        ['--inspect=127.0.0.1:0', '--expose-gc', ...serviceNodeFlags(), join(ROOT, 'dist', 'main.js')],
-        {
-          KUBECONFIG: kubeconfig,
-          PORT: '0',
-          HOST: '127.0.0.1',
-          DATABASE_URL: 'sqlite::memory:',
-          LOG_LEVEL: 'log',
-        },
-      );
-      children.push(child);
-      const origin = (await child.waitFor(/"event":"service\.listening","url":"([^"]+)"/, 30_000))[1]
-        .replace('[::1]', '127.0.0.1')
-        .replace('localhost', '127.0.0.1');
-      const inspectorUrl = (await child.waitFor(/Debugger listening on (ws:\/\/\S+)/, 10_000, 'stderr'))[1];
-      const clusters = await getJson<{ data: { items: { id: string }[] } }>(`${origin}/api/clusters`);
-      const clusterId = clusters.data.items[0]?.id;
-      if (!clusterId) throw new Error('the service lists no cluster');
-      progress(`service listening at ${origin} (cluster "${clusterId}")`);
-      return { origin, pid: child.pid, inspectorUrl, clusterId, stop: () => child.stop() };
+    const startPartService = async (): Promise<Service> => {
+      const service = await startService(children, kubeconfig);
+      progress(`service listening at ${service.origin} (cluster "${service.clusterId}")`);
+      return service;
     };
 
     const results: Results = {
-      machine: {
-        nproc: os.availableParallelism(),
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        node: process.version,
-        loadAverage: { start: loadStart, end: [] },
-      },
-      command: `node --no-warnings bench/logs.bench.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      machine,
+      command: benchCommand(),
       failures: [],
     };
     if (RUN_RELAY) {
-      const service = await startService();
+      const service = await startPartService();
       results.relay = await relayPart(simulator, service, results.failures);
       await service.stop();
     }
     if (RUN_STREAMS) {
-      const service = await startService();
+      const service = await startPartService();
       results.streams = await streamsPart(simulator, service, results.failures);
       await service.stop();
     }
@@ -267,22 +224,9 @@ async function main(): Promise<number> {
     if (args.json) writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
     return results.failures.length === 0 ? 0 : 1;
   } finally {
-    await stopAll();
+    await children.stopAll();
     rmSync(scratch, { recursive: true, force: true });
   }
-}
-
-interface Simulator {
-  url: string;
-  token: string;
-  pid: number;
-}
-
-interface Service {
-  origin: string;
-  pid: number;
-  inspectorUrl: string;
-  clusterId: string;
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -331,7 +275,13 @@ async function relayPart(simulator: Simulator, service: Service, failures: strin
     const profiler = await Inspector.connect(service.inspectorUrl);
     await profiler.startProfiling();
     const profiled = await measureRead(simulator, service, readers.relay);
-    writeProfile('relay', await profiler.stopProfiling(), `${kLines(profiled.stats.rate)} lines/s (profiled)`);
+    writeProfile(
+      PROFILE_DIR,
+      'relay',
+      await profiler.stopProfiling(),
+      PROFILE_REPORT,
+      `${kLines(profiled.stats.rate)} lines/s (profiled)`,
+    );
     profiler.close();
   }
   for (const round of rounds)
@@ -488,7 +438,7 @@ async function streamsPart(simulator: Simulator, service: Service, failures: str
   );
   await waitForRunning(simulator, STREAMS + (RUN_RELAY ? 1 : 0));
   progress(`${STREAMS} pods running after ${((performance.now() - createStarted) / 1000).toFixed(1)} s`);
-  await waitUntilIdle(service.pid);
+  await waitUntilIdle(service.pid, 0.05, 60_000); // the pods' creation has settled, or a minute has passed
   const before = await memoryAfterGc(service.inspectorUrl, service.pid);
 
   // Delivery: every line's delay, and each stream's order, from the first line on; delays counted in the window only.
@@ -581,7 +531,13 @@ async function streamsPart(simulator: Simulator, service: Service, failures: str
       const profiler = await Inspector.connect(service.inspectorUrl);
       await profiler.startProfiling();
       await sleep(10_000);
-      writeProfile('streams', await profiler.stopProfiling(), `${STREAMS} streams at ${RATE} lines/s each`);
+      writeProfile(
+        PROFILE_DIR,
+        'streams',
+        await profiler.stopProfiling(),
+        PROFILE_REPORT,
+        `${STREAMS} streams at ${RATE} lines/s each`,
+      );
       profiler.close();
     }
     await sleep(Math.min(1000, Math.max(1, window.end - wallNow())));
@@ -692,45 +648,6 @@ async function streamsPart(simulator: Simulator, service: Service, failures: str
 // ---------------------------------------------------------------------------------------------------------------
 // The simulated cluster
 
-/** The `bench` namespace and `count` Ready worker nodes of 110 pods each, as kind's nodes report themselves. */
-function seedObjects(count: number): unknown[] {
-  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
-  const nodes = Array.from({ length: count }, (_, i) => {
-    const name = `bench-worker-${i + 1}`;
-    const resources = { cpu: '8', memory: '32874328Ki', pods: '110', 'ephemeral-storage': '102626232Ki' };
-    return {
-      apiVersion: 'v1',
-      kind: 'Node',
-      metadata: {
-        name,
-        labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64' },
-        creationTimestamp: now,
-      },
-      spec: { podCIDR: `10.244.${i + 1}.0/24` },
-      status: {
-        capacity: resources,
-        allocatable: resources,
-        conditions: [
-          {
-            type: 'Ready',
-            status: 'True',
-            reason: 'KubeletReady',
-            message: 'kubelet is posting ready status',
-            lastHeartbeatTime: now,
-            lastTransitionTime: now,
-          },
-        ],
-        addresses: [
-          { type: 'InternalIP', address: `172.18.0.${i + 2}` },
-          { type: 'Hostname', address: name },
-        ],
-        nodeInfo: { kubeletVersion: 'v1.35.0', containerRuntimeVersion: 'containerd://2.1.1' },
-      },
-    };
-  });
-  return [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } }, ...nodes];
-}
-
 /** A pod whose one container writes `lines` at start and, with `everyMs`, one more of them at that interval. */
 function podManifest(name: string, lines: string[], everyMs?: number): unknown {
   return {
@@ -787,370 +704,31 @@ async function waitForRunning(simulator: Simulator, count: number): Promise<void
   }
 }
 
-async function simulatorJson<T = unknown>(
-  simulator: Simulator,
-  path: string,
-  options: { method?: string; body?: unknown; headers?: Record<string, string> } = {},
-): Promise<T> {
-  const response = await fetch(`${simulator.url}${path}`, {
-    method: options.method ?? 'GET',
-    headers: {
-      Authorization: `Bearer ${simulator.token}`,
-      ...(options.body !== undefined ? { 'Content-Type': 'application/json' } : {}),
-      ...options.headers,
-    },
-    body: options.body === undefined ? undefined : JSON.stringify(options.body),
-  });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`${options.method ?? 'GET'} ${path}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
 // ---------------------------------------------------------------------------------------------------------------
-// Processes
+// Profiles
 
-interface Child {
-  pid: number;
-  waitFor(pattern: RegExp, timeoutMs: number, stream?: 'stdout' | 'stderr'): Promise<RegExpExecArray>;
-  stop(): Promise<void>;
-}
-
-function startChild(command: string, argv: string[], env: Record<string, string>): Child {
-  const child: ChildProcess = spawn(command, argv, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // Only the start of each stream is kept: the ready lines are there, and a service logging for minutes must not
-  // grow the bench's heap.
-  const text = { stdout: '', stderr: '' };
-  const KEEP = 256 * 1024;
-  child.stdout?.on('data', (chunk: Buffer) => {
-    if (text.stdout.length < KEEP) text.stdout += chunk.toString();
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    if (text.stderr.length < KEEP) text.stderr += chunk.toString();
-  });
-  let exitCode: number | null | undefined;
-  const exited = new Promise<void>((resolveExit) =>
-    child.once('exit', (code) => {
-      exitCode = code;
-      resolveExit();
-    }),
-  );
-  const describe = () =>
-    `${command} ${argv.join(' ')}\n--- stdout\n${text.stdout.slice(-4000)}\n--- stderr\n${text.stderr.slice(-4000)}`;
-  return {
-    pid: child.pid ?? -1,
-    async waitFor(pattern, timeoutMs, stream = 'stdout') {
-      const deadline = performance.now() + timeoutMs;
-      for (;;) {
-        const match = pattern.exec(text[stream]);
-        if (match) return match;
-        if (exitCode !== undefined) throw new Error(`exited with ${exitCode}: ${describe()}`);
-        if (performance.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms: ${describe()}`);
-        await sleep(50);
-      }
-    },
-    async stop() {
-      if (exitCode !== undefined) return;
-      child.kill('SIGTERM');
-      const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killed);
-    },
-  };
-}
-
-/** `npm run sandbox -- <extra>` as the node command the script names (package.json), so the pid is the simulator's. */
-function sandboxCommand(extra: string[]): [string, string[]] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [node, ...argv] = pkg.scripts.sandbox.split(/\s+/);
-  if (node !== 'node') throw new Error(`unexpected sandbox script: ${pkg.scripts.sandbox}`);
-  return [process.execPath, [...argv, ...extra]];
-}
-
-/** Node's flags for the service, as `npm run start:prod` passes them (package.json): the service runs as deployed. */
-function serviceNodeFlags(): string[] {
-  const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const words = packageJson.scripts['start:prod'].split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
-}
-
-function buildIfStale(): void {
-  if (args['no-build']) return;
-  const built = join(ROOT, 'dist', 'main.js');
-  if (safeMtime(built) >= newestSource(join(ROOT, 'src'))) return;
-  progress('dist/ is older than src/: npm run build…');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
-  if (result.status !== 0) throw new Error(`npm run build failed (${result.status})`);
-}
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts'))
-      newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function safeMtime(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(match[1]) / 1024;
-}
-
-/** utime + stime of a process, in ms (/proc/<pid>/stat, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/**
- * CPU time the hypervisor gave to others while this virtual machine's CPUs wanted to run ("steal" in /proc/stat,
- * all CPUs), in ms; NaN where there is no /proc/stat.
- */
-function stolenCpuMs(): number {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
-    return Number(fields[8]) * 10;
-  } catch {
-    return Number.NaN;
-  }
-}
-
-/** Waits until the service has used under 5 % of a core for half a second (the pods' creation has settled). */
-async function waitUntilIdle(pid: number): Promise<void> {
-  const deadline = performance.now() + 60_000;
-  for (;;) {
-    const before = cpuMs(pid);
-    await sleep(500);
-    if (cpuMs(pid) - before <= 25 || performance.now() > deadline) return;
-  }
-}
-
-/** From the service's own /metrics (prom-client's default Node metrics; reading them restarts the delay histogram). */
-async function serviceVitals(origin: string): Promise<{ loopDelayMaxMs: number; majorGcs: number; allGcMs: number }> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  const values = (pattern: RegExp) =>
-    text
-      .split('\n')
-      .filter((line) => pattern.test(line))
-      .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
-  const total = (pattern: RegExp) => sum(values(pattern));
-  return {
-    loopDelayMaxMs: 1000 * total(/^nodejs_eventloop_lag_max_seconds /),
-    majorGcs: total(/^nodejs_gc_duration_seconds_count\{kind="major"/),
-    allGcMs: 1000 * total(/^nodejs_gc_duration_seconds_sum\{/),
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The service's inspector: forced GC, memory, CPU profiles
-
-interface CpuProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
-
-interface CpuProfile {
-  nodes: CpuProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
-
-/** A minimal Chrome DevTools Protocol client over Node's global WebSocket. */
-class Inspector {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-
-  private readonly socket: globalThis.WebSocket;
-
-  private constructor(socket: globalThis.WebSocket) {
-    this.socket = socket;
-    socket.addEventListener('message', (event: MessageEvent) => {
-      const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
-      const waiter = message.id === undefined ? undefined : this.pending.get(message.id);
-      if (!waiter) return;
-      this.pending.delete(message.id!);
-      if (message.error) waiter.reject(new Error(message.error.message));
-      else waiter.resolve(message.result);
-    });
-  }
-
-  static connect(url: string): Promise<Inspector> {
-    return new Promise((resolveConnect, reject) => {
-      const socket = new globalThis.WebSocket(url);
-      socket.addEventListener('open', () => resolveConnect(new Inspector(socket)), { once: true });
-      socket.addEventListener('error', () => reject(new Error(`cannot reach the inspector at ${url}`)), { once: true });
-    });
-  }
-
-  send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
-    const id = this.nextId++;
-    this.socket.send(JSON.stringify({ id, method, params }));
-    return new Promise<T>((resolveSend, reject) =>
-      this.pending.set(id, { resolve: (value) => resolveSend(value as T), reject }),
-    );
-  }
-
-  async startProfiling(): Promise<void> {
-    await this.send('Profiler.enable');
-    await this.send('Profiler.setSamplingInterval', { interval: 500 });
-    await this.send('Profiler.start');
-  }
-
-  async stopProfiling(): Promise<CpuProfile> {
-    return (await this.send<{ profile: CpuProfile }>('Profiler.stop')).profile;
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
-
-/**
- * The service's memory after two full collections by `gc()` (the service runs with `--expose-gc`; see
- * pods-list.bench.ts for why not the inspector's `HeapProfiler.collectGarbage`).
- */
-async function memoryAfterGc(inspectorUrl: string, pid: number): Promise<Memory> {
-  const inspector = await Inspector.connect(inspectorUrl);
-  try {
-    const evaluated = await inspector.send<{ result: { value: string } }>('Runtime.evaluate', {
-      expression: 'gc(), gc(), JSON.stringify(process.memoryUsage())',
-      returnByValue: true,
-    });
-    const usage = JSON.parse(evaluated.result.value) as NodeJS.MemoryUsage;
-    return { rssMiB: rssMiB(pid), heapUsedMiB: usage.heapUsed / 1048576, externalMiB: usage.external / 1048576 };
-  } finally {
-    inspector.close();
-  }
-}
-
-function writeProfile(phase: string, profile: CpuProfile, note: string): void {
-  mkdirSync(PROFILE_DIR!, { recursive: true });
-  const path = join(PROFILE_DIR!, `logs-${phase}-${Date.now()}.cpuprofile`);
-  writeFileSync(path, JSON.stringify(profile));
-  console.log(`\n### CPU profile of the service: ${phase} (${path})\n\n${note}\n`);
-  console.log(summarizeProfile(profile));
-}
-
-// Where a sample's time goes: the innermost frame of its stack that matches one of these (by file, or package
-// under node_modules, and function name).
-const AREAS: [area: string, matches: (file: string, fn: string, url: string) => boolean][] = [
-  ['line splitting (utf8-lines)', (f) => f === 'dist/logs/utf8-lines.js'],
-  ['log session: relay, send, flow control', (f) => /^dist\/logs\//.test(f)],
-  ['reading the cluster’s response (HTTP client, streams)', (f) => f.startsWith('dist/clusters/kube/')],
-  ['WebSocket frames (ws)', (f) => f === 'ws'],
-  ['Node streams', (f) => /^node:(internal\/)?streams?\//.test(f) || f === 'node:stream'],
-  ['Node HTTP client', (f) => /^node:_http_(client|incoming|common)$/.test(f)],
-  ['sockets and writes (net, stream_base)', (f) => /^node:(net|internal\/stream_base_commons)$/.test(f)],
-  ['metrics (prom-client)', (f) => f === 'prom-client'],
-  ['garbage collector', (_, fn) => fn === '(garbage collector)'],
-];
-
-/** Self time by area, self and inclusive time per function, self time per file or package; idle time left out. */
-function summarizeProfile(profile: CpuProfile, top = 25): string {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const where = (node: CpuProfileNode) => {
-    const url = node.callFrame.url.replace(/^file:\/\//, '');
-    if (!url) return '';
-    const modules = url.lastIndexOf('/node_modules/');
-    if (modules >= 0) {
-      const parts = url.slice(modules + 14).split('/');
-      return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
-    }
-    return url.startsWith('/') ? relative(ROOT, url) : url;
-  };
-  const keyOf = (node: CpuProfileNode) => {
-    const file = where(node);
-    const name = node.callFrame.functionName || '(anonymous)';
-    return file ? `${name} ${file}:${node.callFrame.lineNumber + 1}` : name;
-  };
-  const self = new Map<string, number>();
-  const inclusive = new Map<string, number>();
-  const areas = new Map<string, number>();
-  const files = new Map<string, number>();
-  let busy = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const leaf = byId.get(profile.samples[i])!;
-    const delta = profile.timeDeltas[i] ?? 0;
-    if (leaf.callFrame.functionName === '(idle)') continue;
-    busy += delta;
-    const leafKey = keyOf(leaf);
-    self.set(leafKey, (self.get(leafKey) ?? 0) + delta);
-    const file = where(leaf) || leaf.callFrame.functionName;
-    files.set(file, (files.get(file) ?? 0) + delta);
-    let area: string | undefined;
-    const seen = new Set<string>();
-    for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
-      const node = byId.get(id)!;
-      area ??= AREAS.find(([, matches]) => matches(where(node), node.callFrame.functionName, node.callFrame.url))?.[0];
-      const key = keyOf(node);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      inclusive.set(key, (inclusive.get(key) ?? 0) + delta);
-    }
-    area ??= 'the rest';
-    areas.set(area, (areas.get(area) ?? 0) + delta);
-  }
-  const wall = profile.endTime - profile.startTime;
-  const table = (title: string, map: Map<string, number>) =>
-    [
-      `| ${title} | % of busy CPU | ms |`,
-      '|---|---:|---:|',
-      ...[...map]
-        .filter(([key]) => key !== '(root)')
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, top)
-        .map(
-          ([key, micros]) => `| \`${key}\` | ${((100 * micros) / busy).toFixed(1)} | ${(micros / 1000).toFixed(0)} |`,
-        ),
-    ].join('\n');
-  return [
-    `busy ${(busy / 1000).toFixed(0)} ms of ${(wall / 1000).toFixed(0)} ms (${((100 * busy) / wall).toFixed(0)} % of one core)`,
-    '',
-    table('self time, by area', areas),
-    '',
-    table('self time, by function', self),
-    '',
-    table('inclusive time, by function', inclusive),
-    '',
-    table('self time, by file or package', files),
-  ].join('\n');
-}
+const PROFILE_REPORT: ProfileReport = {
+  bench: 'logs',
+  areas: [
+    ['line splitting (utf8-lines)', (f) => f === 'dist/logs/utf8-lines.js'],
+    ['log session: relay, send, flow control', (f) => /^dist\/logs\//.test(f)],
+    ['reading the cluster’s response (HTTP client, streams)', (f) => f.startsWith('dist/clusters/kube/')],
+    ['WebSocket frames (ws)', (f) => f === 'ws'],
+    ['Node streams', (f) => /^node:(internal\/)?streams?\//.test(f) || f === 'node:stream'],
+    ['Node HTTP client', (f) => /^node:_http_(client|incoming|common)$/.test(f)],
+    ['sockets and writes (net, stream_base)', (f) => /^node:(net|internal\/stream_base_commons)$/.test(f)],
+    ['metrics (prom-client)', (f) => f === 'prom-client'],
+    ['garbage collector', (_, fn) => fn === '(garbage collector)'],
+  ],
+  rest: 'the rest',
+  top: 25,
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Output
 
 function report(r: Results): void {
-  const out = [
-    '## Logs',
-    '',
-    `${r.machine.nproc} CPUs (${r.machine.cpu}) shared by the simulator, the service and the bench; Node ${r.machine.node}; ` +
-      `load average ${r.machine.loadAverage.start.map((l) => l.toFixed(2)).join(' ')} at start, ` +
-      `${r.machine.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at end`,
-    `\`${r.command}\``,
-  ];
+  const out = ['## Logs', '', describeMachine(r.machine), `\`${r.command}\``];
   if (r.relay) {
     const { rounds } = r.relay;
     const row = (name: string, pick: (round: RelayRound) => ReadStats) =>
@@ -1230,47 +808,8 @@ function report(r: Results): void {
   console.log(out.join('\n'));
 }
 
-function range(values: number[], digits: number): string {
-  const finite = values.filter((value) => Number.isFinite(value));
-  if (finite.length === 0) return '–';
-  const low = Math.min(...finite).toFixed(digits);
-  const high = Math.max(...finite).toFixed(digits);
-  return low === high ? low : `${low}–${high}`;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
-
-function sum(values: number[]): number {
-  return values.reduce((total, value) => total + value, 0);
-}
-
-function progress(message: string): void {
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
 function kLines(rate: number): string {
   return `${(rate / 1000).toFixed(0)} k`;
-}
-
-function ms(value: number): string {
-  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
-}
-
-function pct(share: number): string {
-  return `${(100 * share).toFixed(0)} %`;
-}
-
-function mib(value: number): string {
-  return value.toFixed(0);
 }
 
 function positive(name: 'lines' | 'rounds' | 'streams' | 'rate' | 'window' | 'warm-up' | 'nodes'): number {
@@ -1279,17 +818,4 @@ function positive(name: 'lines' | 'rounds' | 'streams' | 'rate' | 'window' | 'wa
   return value;
 }
 
-async function getJson<T = unknown>(url: string): Promise<T> {
-  const response = await fetch(url);
-  const text = await response.text();
-  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(2);
-  },
-);
+runBench(main);

@@ -8,8 +8,9 @@
  *   node --no-warnings bench/pods-list.bench.ts --summarize <file.cpuprofile>
  *
  * Runs on the project's Node 24 (put node_modules/.bin first on PATH), which strips the types itself: the bench
- * imports no project module and uses no TypeScript-only runtime syntax. It builds the service first when a source is
- * newer than dist/main.js (`--no-build` skips that), then:
+ * imports no project module, only the benchmarks' harness (bench/harness/, named by its `.ts` files, which Node
+ * loads as they are), and uses no TypeScript-only runtime syntax. It builds the service first when a source is newer
+ * than dist/main.js (`--no-build` skips that), then:
  *
  * 1. starts the simulator (`npm run sandbox -- --pods N --port 0 --kubeconfig <tmp> --token <t>`, run as the node
  *    command that script names, so that the process measured is the simulator and not npm) and waits for its ready
@@ -17,7 +18,7 @@
  * 2. starts `node dist/main.js` with the Node flags of `npm run start:prod`, `KUBECONFIG=<tmp>`, `PORT=0`,
  *    `DATABASE_URL=sqlite::memory:`, `LOG_LEVEL=log` (`warn` would hide the `service.listening` line that gives the
  *    URL; requests are logged only at `debug`), `--inspect=127.0.0.1:0`, through which the bench profiles and runs
- *    `gc()` before reading memory, and `--expose-gc` for that (see `memoryAfterGc`);
+ *    `gc()` before reading memory, and `--expose-gc` for that (see `memoryAfterGc` in harness/inspector.ts);
  * 3. times the first synced cache: from the first list request (`--first-query`, default a page with no filter; it
  *    starts the cluster's cache and is itself answered from the API server) until the service answers from its
  *    synced cache. The cache opens its watch right after its LIST has been applied (index built, `synced` set), so
@@ -43,17 +44,24 @@
  * inclusive), by file or package. Profiling slows the service: read its numbers as shares, not rates. `--summarize`
  * prints that summary again for a saved profile.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
-import { dirname, join, relative, resolve } from 'node:path';
+import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Pool } from 'undici';
+import { benchArgs, benchCommand, runBench } from './harness/cli.ts';
+import { Inspector, memoryAfterGc, type Memory } from './harness/inspector.ts';
+import { loadAverages, machineAtStart, type Machine } from './harness/machine.ts';
+import { mib, ms, pct, progress } from './harness/output.ts';
+import { cpuMs, rssMiB, stolenCpuMs, waitUntilIdle } from './harness/proc-stats.ts';
+import { childGroup } from './harness/processes.ts';
+import { readProfile, summarizeProfile, writeProfile, type ProfileReport } from './harness/profile-summary.ts';
+import { buildIfStale, getJson, serviceVitals, startService } from './harness/service.ts';
+import { simulatorJson, startSimulator } from './harness/simulator.ts';
+import { percentile } from './harness/stats.ts';
 import type { Query } from './query-mixes.js';
-
-const ROOT = resolve(dirname(process.argv[1]), '..');
 
 const { values: args } = parseArgs({
   options: {
@@ -68,12 +76,7 @@ const { values: args } = parseArgs({
     summarize: { type: 'string' },
     json: { type: 'string' },
   },
-  // `--cpu-prof` alone (no directory) is allowed: parseArgs wants a value, so it is mapped below.
-  args: process.argv
-    .slice(2)
-    .flatMap((arg, i, all) =>
-      arg === '--cpu-prof' && (i === all.length - 1 || all[i + 1].startsWith('--')) ? [arg, os.tmpdir()] : [arg],
-    ),
+  args: benchArgs(),
 });
 
 const POD_COUNT = positive('pods');
@@ -135,18 +138,8 @@ interface PacedStats extends LoadStats {
   sliceP99s: number[];
 }
 
-interface Memory {
-  rssMiB: number;
-  heapUsedMiB: number;
-  externalMiB: number;
-}
-
 interface Results {
-  machine: {
-    nproc: number;
-    cpu: string;
-    node: string;
-    loadAverage: { start: number[]; end: number[] };
+  machine: Machine & {
     /** CPU time the host took from this machine during the paced run (`stolenCpuMs`). */
     pacedStolenMs: number;
   };
@@ -186,56 +179,26 @@ async function main(): Promise<number> {
   // Every query is checked to answer 200 before it is measured, and its total is printed.
   const mixes = queryMixes(mulberry32(5));
   if (args.summarize) {
-    console.log(summarizeProfile(JSON.parse(readFileSync(args.summarize, 'utf8')) as CpuProfile));
+    console.log(summarizeProfile(readProfile(args.summarize), PROFILE_REPORT));
     return 0;
   }
-  const loadStart = os.loadavg();
-  buildIfStale();
+  const machine = machineAtStart();
+  if (!args['no-build']) buildIfStale();
   const scratch = mkdtempSync(join(os.tmpdir(), 'pods-list-bench-'));
-  const children: Child[] = [];
-  const stopAll = () => Promise.all(children.map((child) => child.stop()));
-  process.once('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  const children = childGroup();
   try {
     // 1. The simulator.
     const kubeconfig = join(scratch, 'kubeconfig.yaml');
-    const token = `bench-${process.pid}-${Date.now()}`;
     progress(`starting the simulator with ${POD_COUNT} pods…`);
-    const simulator = startChild(
-      ...sandboxCommand(['--pods', String(POD_COUNT), '--port', '0', '--kubeconfig', kubeconfig, '--token', token]),
-      {},
-    );
-    children.push(simulator);
-    const ready = JSON.parse((await simulator.waitFor(/^\{"event":"sandbox\.ready".*$/m, 180_000))[0]) as {
-      url: string;
-      pods: number;
-      startupMs: number;
-    };
+    const { simulator, ready } = await startSimulator(children, ['--pods', String(POD_COUNT)], kubeconfig, 180_000);
     const simulatorReadyRss = rssMiB(simulator.pid);
     progress(`simulator ready in ${ready.startupMs} ms: ${ready.pods} pods, RSS ${simulatorReadyRss.toFixed(0)} MiB`);
-    const stats = async () =>
-      (await getJson<{ watches: number }>(`${ready.url}/sandbox/stats`, { Authorization: `Bearer ${token}` })).watches;
+    const stats = async () => (await simulatorJson<{ watches: number }>(simulator, '/sandbox/stats')).watches;
 
     // 2. The service.
-    const service = startChild(
-      process.execPath,
-      ['--inspect=127.0.0.1:0', '--expose-gc', ...serviceNodeFlags(), join(ROOT, 'dist', 'main.js')],
-      {
-        KUBECONFIG: kubeconfig,
-        PORT: '0',
-        HOST: '127.0.0.1',
-        DATABASE_URL: 'sqlite::memory:',
-        LOG_LEVEL: 'log',
-      },
-    );
-    children.push(service);
-    const origin = (await service.waitFor(/"event":"service\.listening","url":"([^"]+)"/, 30_000))[1]
-      .replace('[::1]', '127.0.0.1')
-      .replace('localhost', '127.0.0.1');
-    const inspectorUrl = (await service.waitFor(/Debugger listening on (ws:\/\/\S+)/, 10_000, 'stderr'))[1];
+    const service = await startService(children, kubeconfig);
+    const { origin, inspectorUrl, clusterId } = service;
     const target: Target = { origin, pid: service.pid };
-    const clusters = await getJson<{ data: { items: { id: string }[] } }>(`${origin}/api/clusters`);
-    const clusterId = clusters.data.items[0]?.id;
-    if (!clusterId) throw new Error('the service lists no cluster');
     const listPath = (query: string) => `/api/clusters/${clusterId}/pods?pageSize=20${query ? `&${query}` : ''}`;
     const listPathOf = (query: Query): Path => (typeof query === 'string' ? listPath(query) : () => listPath(query()));
     const facetsPath = (query: string) => `/api/clusters/${clusterId}/pods/facets${query ? `?${query}` : ''}`;
@@ -249,7 +212,7 @@ async function main(): Promise<number> {
     const sync = await measureSync(origin, listPath, stats);
     const serviceAfterSyncRss = rssMiB(service.pid);
     if (syncProfiler) {
-      writeProfile('sync', await syncProfiler.stopProfiling());
+      writeProfile(PROFILE_DIR!, 'sync', await syncProfiler.stopProfiling(), PROFILE_REPORT);
       syncProfiler.close();
     }
     const simulatorAfterSyncRss = rssMiB(simulator.pid);
@@ -324,7 +287,9 @@ async function main(): Promise<number> {
         `${ms(vitalsAfter.allGcMs - vitalsBefore.allGcMs)} ms in all; CPU time the host took from this machine: ` +
         `${ms(pacedStolenMs)} ms`,
     );
-    await waitUntilIdle(target);
+    // After an overload, the service may still be answering abandoned requests: wait until it is idle again.
+    if (!(await waitUntilIdle(target.pid, 0.1, 180_000)))
+      throw new Error('the service stayed busy for 3 minutes after the paced run');
 
     // 6. Each query alone, and facets.
     progress(`each query alone, ${QUERY_DURATION_S} s each…`);
@@ -348,7 +313,13 @@ async function main(): Promise<number> {
         const profiler = await Inspector.connect(inspectorUrl);
         await profiler.startProfiling();
         const profiled = await cannon(`${phase} (profiled)`, target, [...paths], DURATION_S);
-        writeProfile(phase, await profiler.stopProfiling(), profiled);
+        writeProfile(
+          PROFILE_DIR,
+          phase,
+          await profiler.stopProfiling(),
+          PROFILE_REPORT,
+          `profiled run: ${profiled.rps.toFixed(0)} req/s, service CPU ${ms(profiled.cpuMsPerRequest)} ms per request (${(100 * profiled.serviceCpuShare).toFixed(0)} % of a core)`,
+        );
         profiler.close();
       }
     }
@@ -365,15 +336,10 @@ async function main(): Promise<number> {
     for (const run of [healthz1, list, healthz2, paced, ...listQueries, facetsMixStats, ...facetQueries])
       if (run.failures > 0) failures.push(`${run.name}: ${run.failures} failed requests`);
 
+    machine.loadAverage.end = os.loadavg();
     const results: Results = {
-      machine: {
-        nproc: os.availableParallelism(),
-        cpu: os.cpus()[0]?.model ?? 'unknown',
-        node: process.version,
-        loadAverage: { start: loadStart, end: os.loadavg() },
-        pacedStolenMs,
-      },
-      command: `node --no-warnings bench/pods-list.bench.ts ${process.argv.slice(2).join(' ')}`.trim(),
+      machine: { ...machine, pacedStolenMs },
+      command: benchCommand(),
       pods,
       sync,
       memory: {
@@ -400,7 +366,7 @@ async function main(): Promise<number> {
     if (args.json) writeFileSync(args.json, `${JSON.stringify(results, null, 2)}\n`);
     return failures.length === 0 ? 0 : 1;
   } finally {
-    await stopAll();
+    await children.stopAll();
     rmSync(scratch, { recursive: true, force: true });
   }
 }
@@ -506,33 +472,6 @@ function startCpuCount(pid: number): {
       };
     },
   };
-}
-
-/** Node's flags for the service, as `npm run start:prod` passes them (package.json): the service runs as deployed. */
-function serviceNodeFlags(): string[] {
-  const packageJson = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
-    scripts: Record<string, string>;
-  };
-  const words = packageJson.scripts['start:prod'].split(/\s+/);
-  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'));
-}
-
-/** utime + stime of a process, in ms (/proc/<pid>/stat, in clock ticks of 10 ms). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
-
-/** After an overload, the service may still be answering abandoned requests: wait until it is idle again. */
-async function waitUntilIdle(target: Target): Promise<void> {
-  const deadline = performance.now() + 180_000;
-  for (;;) {
-    const before = cpuMs(target.pid);
-    await sleep(500);
-    if (cpuMs(target.pid) - before <= 50) return;
-    if (performance.now() > deadline) throw new Error('the service stayed busy for 3 minutes after the paced run');
-  }
 }
 
 /**
@@ -675,348 +614,55 @@ async function pacedRun(
   };
 }
 
-/** From the service's own /metrics (prom-client's default Node metrics; reading them restarts the delay histogram). */
-async function serviceVitals(origin: string): Promise<{
-  loopDelayMaxMs: number;
-  majorGcs: number;
-  majorGcMs: number;
-  allGcMs: number;
-}> {
-  const text = await (await fetch(`${origin}/metrics`)).text();
-  const values = (pattern: RegExp) =>
-    text
-      .split('\n')
-      .filter((line) => pattern.test(line))
-      .map((line) => Number(line.slice(line.lastIndexOf(' ') + 1)));
-  const sum = (pattern: RegExp) => values(pattern).reduce((total, value) => total + value, 0);
-  return {
-    loopDelayMaxMs: 1000 * sum(/^nodejs_eventloop_lag_max_seconds /),
-    majorGcs: sum(/^nodejs_gc_duration_seconds_count\{kind="major"/),
-    majorGcMs: 1000 * sum(/^nodejs_gc_duration_seconds_sum\{kind="major"/),
-    allGcMs: 1000 * sum(/^nodejs_gc_duration_seconds_sum\{/),
-  };
-}
-
-/**
- * CPU time the hypervisor gave to others while this virtual machine's CPUs wanted to run ("steal" in /proc/stat,
- * all CPUs), in ms; NaN where there is no /proc/stat. A shared host can take enough in a burst to stall the service.
- */
-function stolenCpuMs(): number {
-  try {
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
-    return Number(fields[8]) * 10; // clock ticks of 10 ms, as in cpuMs
-  } catch {
-    return Number.NaN;
-  }
-}
-
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-}
-
 // ---------------------------------------------------------------------------------------------------------------
-// Processes
+// Profiles
 
-interface Child {
-  pid: number;
-  waitFor(pattern: RegExp, timeoutMs: number, stream?: 'stdout' | 'stderr'): Promise<RegExpExecArray>;
-  stop(): Promise<void>;
-}
-
-function startChild(command: string, argv: string[], env: Record<string, string>): Child {
-  const child: ChildProcess = spawn(command, argv, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const text = { stdout: '', stderr: '' };
-  child.stdout?.on('data', (chunk: Buffer) => (text.stdout += chunk.toString()));
-  child.stderr?.on('data', (chunk: Buffer) => (text.stderr += chunk.toString()));
-  let exitCode: number | null | undefined;
-  const exited = new Promise<void>((resolveExit) =>
-    child.once('exit', (code) => {
-      exitCode = code;
-      resolveExit();
-    }),
-  );
-  const describe = () =>
-    `${command} ${argv.join(' ')}\n--- stdout\n${text.stdout.slice(-4000)}\n--- stderr\n${text.stderr.slice(-4000)}`;
-  return {
-    pid: child.pid ?? -1,
-    async waitFor(pattern, timeoutMs, stream = 'stdout') {
-      const deadline = performance.now() + timeoutMs;
-      for (;;) {
-        const match = pattern.exec(text[stream]);
-        if (match) return match;
-        if (exitCode !== undefined) throw new Error(`exited with ${exitCode}: ${describe()}`);
-        if (performance.now() > deadline) throw new Error(`no ${pattern} within ${timeoutMs} ms: ${describe()}`);
-        await sleep(50);
-      }
-    },
-    async stop() {
-      if (exitCode !== undefined) return;
-      child.kill('SIGTERM');
-      const killed = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(killed);
-    },
-  };
-}
-
-/** `npm run sandbox -- <extra>` as the node command the script names (package.json), so the pid is the simulator's. */
-function sandboxCommand(extra: string[]): [string, string[]] {
-  const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
-  const [node, ...argv] = pkg.scripts.sandbox.split(/\s+/);
-  if (node !== 'node') throw new Error(`unexpected sandbox script: ${pkg.scripts.sandbox}`);
-  return [process.execPath, [...argv, ...extra]];
-}
-
-function buildIfStale(): void {
-  if (args['no-build']) return;
-  const built = join(ROOT, 'dist', 'main.js');
-  const builtAt = safeMtime(built);
-  const newest = newestSource(join(ROOT, 'src'));
-  if (builtAt >= newest) return;
-  progress('dist/ is older than src/: npm run build…');
-  const result = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: ['ignore', process.stderr, process.stderr] });
-  if (result.status !== 0) throw new Error(`npm run build failed (${result.status})`);
-}
-
-function newestSource(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) newest = Math.max(newest, newestSource(path));
-    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts'))
-      newest = Math.max(newest, statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-function safeMtime(path: string): number {
-  try {
-    return statSync(path).mtimeMs;
-  } catch {
-    return 0;
-  }
-}
-
-function rssMiB(pid: number): number {
-  const match = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  if (!match) throw new Error(`no VmRSS for pid ${pid}`);
-  return Number(match[1]) / 1024;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// The service's inspector: forced GC, memory, CPU profiles
-
-interface CpuProfileNode {
-  id: number;
-  callFrame: { functionName: string; url: string; lineNumber: number; columnNumber: number };
-  children?: number[];
-}
-
-interface CpuProfile {
-  nodes: CpuProfileNode[];
-  samples: number[];
-  timeDeltas: number[];
-  startTime: number;
-  endTime: number;
-}
-
-/** A minimal Chrome DevTools Protocol client over Node's global WebSocket. */
-class Inspector {
-  private nextId = 1;
-  private readonly pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
-
-  private readonly socket: WebSocket;
-
-  private constructor(socket: WebSocket) {
-    this.socket = socket;
-    socket.addEventListener('message', (event: MessageEvent) => {
-      const message = JSON.parse(String(event.data)) as { id?: number; result?: unknown; error?: { message: string } };
-      const waiter = message.id === undefined ? undefined : this.pending.get(message.id);
-      if (!waiter) return;
-      this.pending.delete(message.id!);
-      if (message.error) waiter.reject(new Error(message.error.message));
-      else waiter.resolve(message.result);
-    });
-  }
-
-  static connect(url: string): Promise<Inspector> {
-    return new Promise((resolveConnect, reject) => {
-      const socket = new WebSocket(url);
-      socket.addEventListener('open', () => resolveConnect(new Inspector(socket)), { once: true });
-      socket.addEventListener('error', () => reject(new Error(`cannot reach the inspector at ${url}`)), { once: true });
-    });
-  }
-
-  send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
-    const id = this.nextId++;
-    this.socket.send(JSON.stringify({ id, method, params }));
-    return new Promise<T>((resolveSend, reject) =>
-      this.pending.set(id, { resolve: (value) => resolveSend(value as T), reject }),
-    );
-  }
-
-  async startProfiling(): Promise<void> {
-    await this.send('Profiler.enable');
-    await this.send('Profiler.setSamplingInterval', { interval: 500 });
-    await this.send('Profiler.start');
-  }
-
-  async stopProfiling(): Promise<CpuProfile> {
-    return (await this.send<{ profile: CpuProfile }>('Profiler.stop')).profile;
-  }
-
-  close(): void {
-    this.socket.close();
-  }
-}
-
-/**
- * The service's memory after two full collections, by `gc()` (the service runs with `--expose-gc`) and not by the
- * inspector's `HeapProfiler.collectGarbage`: that one reduces memory, after which V8 lets the old generation grow only
- * ~8 % before its next major collection and shrinks the young generation (3 × the scavenges), so the load that
- * followed met a major collection within a minute — a state production reaches after idling, not under load.
- */
-async function memoryAfterGc(inspectorUrl: string, pid: number): Promise<Memory> {
-  const inspector = await Inspector.connect(inspectorUrl);
-  try {
-    const evaluated = await inspector.send<{ result: { value: string } }>('Runtime.evaluate', {
-      expression: 'gc(), gc(), JSON.stringify(process.memoryUsage())',
-      returnByValue: true,
-    });
-    const usage = JSON.parse(evaluated.result.value) as NodeJS.MemoryUsage;
-    return { rssMiB: rssMiB(pid), heapUsedMiB: usage.heapUsed / 1048576, externalMiB: usage.external / 1048576 };
-  } finally {
-    inspector.close();
-  }
-}
-
-function writeProfile(phase: string, profile: CpuProfile, run?: LoadStats): void {
-  mkdirSync(PROFILE_DIR!, { recursive: true });
-  const path = join(PROFILE_DIR!, `pods-list-${phase}-${Date.now()}.cpuprofile`);
-  writeFileSync(path, JSON.stringify(profile));
-  console.log(`\n### CPU profile of the service: ${phase} (${path})\n`);
-  if (run)
-    console.log(
-      `profiled run: ${run.rps.toFixed(0)} req/s, service CPU ${ms(run.cpuMsPerRequest)} ms per request (${(100 * run.serviceCpuShare).toFixed(0)} % of a core)\n`,
-    );
-  console.log(summarizeProfile(profile));
-}
-
-// Where a sample's time goes: the innermost frame of its stack that matches one of these (by file, or package
-// under node_modules, and function name). Frames that wrap whole requests (the metrics middleware, the request
-// context, Nest's router) are deliberately absent, so that what runs inside them keeps its own area.
-const AREAS: [area: string, matches: (file: string, fn: string, url: string) => boolean][] = [
-  [
-    'PodIndex: plan, scans, search, label index, order walk (and its build)',
-    (f) => /^dist\/pods\/(pod-index|label-sets|text-chunks|sorted-order|intern-table|scratch)\.js$/.test(f),
-  ],
-  ['filter parsing and facet output (pod-query, selectors)', (f) => /^dist\/(pods\/pod-query|common\/kube\/)/.test(f)],
-  [
-    'page assembly: PodsService, toPodSummary',
-    (f) => /^dist\/pods\/(pods\.service|pods\.controller|indexed-pod|pod-status|dto\/)/.test(f),
-  ],
-  [
-    'query DTO validation (ValidationPipe, class-transformer, class-validator)',
-    (f, _, url) =>
-      /^(class-validator|class-transformer|reflect-metadata)$/.test(f) ||
-      (f === '@nestjs/common' && !url.includes('/services/')),
-  ],
-  [
-    'logging (Nest Logger calls, also when the level drops them)',
-    (f, _, url) => url.includes('/@nestjs/common/services/') || f.startsWith('dist/common/logging/'),
-  ],
-  ['ETag of each response body (express default)', (f) => f === 'etag'],
-  [
-    'response: envelope, JSON.stringify, express send',
-    (f, fn) =>
-      f === 'rxjs' || f.startsWith('dist/common/envelope/') || (f === 'express' && /^(json|send|stringify)$/.test(fn)),
-  ],
-  ['metrics (prom-client)', (f) => f === 'prom-client'],
-  [
-    'reading LIST pages from the API server (HTTP client, JSON.parse)',
-    (f) => f.startsWith('dist/clusters/kube/') || f === 'node:_http_client',
-  ],
-  ['pod cache: relist, trim, keys', (f) => f === 'dist/clusters/pod-cache.js'],
-  ['garbage collector', (_, fn) => fn === '(garbage collector)'],
-];
-
-/** Self and inclusive time per function, self time per file or package; idle time left out. */
-function summarizeProfile(profile: CpuProfile, top = 30): string {
-  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
-  const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const where = (node: CpuProfileNode) => {
-    const url = node.callFrame.url.replace(/^file:\/\//, '');
-    if (!url) return '';
-    const modules = url.lastIndexOf('/node_modules/');
-    if (modules >= 0) {
-      const parts = url.slice(modules + 14).split('/');
-      return parts[0].startsWith('@') ? `${parts[0]}/${parts[1]}` : parts[0];
-    }
-    return url.startsWith('/') ? relative(ROOT, url) : url;
-  };
-  const keyOf = (node: CpuProfileNode) => {
-    const file = where(node);
-    const name = node.callFrame.functionName || '(anonymous)';
-    return file ? `${name} ${file}:${node.callFrame.lineNumber + 1}` : name;
-  };
-  const self = new Map<string, number>();
-  const inclusive = new Map<string, number>();
-  const areas = new Map<string, number>();
-  const files = new Map<string, number>();
-  let busy = 0;
-  for (let i = 0; i < profile.samples.length; i++) {
-    const leaf = byId.get(profile.samples[i])!;
-    const delta = profile.timeDeltas[i] ?? 0;
-    if (leaf.callFrame.functionName === '(idle)') continue;
-    busy += delta;
-    const leafKey = keyOf(leaf);
-    self.set(leafKey, (self.get(leafKey) ?? 0) + delta);
-    const file = where(leaf) || leaf.callFrame.functionName;
-    files.set(file, (files.get(file) ?? 0) + delta);
-    let area: string | undefined;
-    const seen = new Set<string>();
-    for (let id: number | undefined = leaf.id; id !== undefined; id = parent.get(id)) {
-      const node = byId.get(id)!;
-      area ??= AREAS.find(([, matches]) => matches(where(node), node.callFrame.functionName, node.callFrame.url))?.[0];
-      const key = keyOf(node);
-      if (seen.has(key)) continue;
-      seen.add(key);
-      inclusive.set(key, (inclusive.get(key) ?? 0) + delta);
-    }
-    area ??= 'the rest: Node HTTP, express router, Nest core, middleware';
-    areas.set(area, (areas.get(area) ?? 0) + delta);
-  }
-  const wall = profile.endTime - profile.startTime;
-  const table = (title: string, map: Map<string, number>) =>
+// Frames that wrap whole requests (the metrics middleware, the request context, Nest's router) are deliberately
+// absent from the areas, so that what runs inside them keeps its own area.
+const PROFILE_REPORT: ProfileReport = {
+  bench: 'pods-list',
+  areas: [
     [
-      `| ${title} | % of busy CPU | ms |`,
-      '|---|---:|---:|',
-      ...[...map]
-        .filter(([key]) => key !== '(root)')
-        .sort((a, b) => b[1] - a[1])
-        .slice(0, top)
-        .map(
-          ([key, micros]) => `| \`${key}\` | ${((100 * micros) / busy).toFixed(1)} | ${(micros / 1000).toFixed(0)} |`,
-        ),
-    ].join('\n');
-  return [
-    `busy ${(busy / 1000).toFixed(0)} ms of ${(wall / 1000).toFixed(0)} ms (${((100 * busy) / wall).toFixed(0)} % of one core)`,
-    '',
-    table('self time, by area', areas),
-    '',
-    table('self time, by function', self),
-    '',
-    table('inclusive time, by function', inclusive),
-    '',
-    table('self time, by file or package', files),
-  ].join('\n');
-}
+      'PodIndex: plan, scans, search, label index, order walk (and its build)',
+      (f) => /^dist\/pods\/(pod-index|label-sets|text-chunks|sorted-order|intern-table|scratch)\.js$/.test(f),
+    ],
+    [
+      'filter parsing and facet output (pod-query, selectors)',
+      (f) => /^dist\/(pods\/pod-query|common\/kube\/)/.test(f),
+    ],
+    [
+      'page assembly: PodsService, toPodSummary',
+      (f) => /^dist\/pods\/(pods\.service|pods\.controller|indexed-pod|pod-status|dto\/)/.test(f),
+    ],
+    [
+      'query DTO validation (ValidationPipe, class-transformer, class-validator)',
+      (f, _, url) =>
+        /^(class-validator|class-transformer|reflect-metadata)$/.test(f) ||
+        (f === '@nestjs/common' && !url.includes('/services/')),
+    ],
+    [
+      'logging (Nest Logger calls, also when the level drops them)',
+      (f, _, url) => url.includes('/@nestjs/common/services/') || f.startsWith('dist/common/logging/'),
+    ],
+    ['ETag of each response body (express default)', (f) => f === 'etag'],
+    [
+      'response: envelope, JSON.stringify, express send',
+      (f, fn) =>
+        f === 'rxjs' ||
+        f.startsWith('dist/common/envelope/') ||
+        (f === 'express' && /^(json|send|stringify)$/.test(fn)),
+    ],
+    ['metrics (prom-client)', (f) => f === 'prom-client'],
+    [
+      'reading LIST pages from the API server (HTTP client, JSON.parse)',
+      (f) => f.startsWith('dist/clusters/kube/') || f === 'node:_http_client',
+    ],
+    ['pod cache: relist, trim, keys', (f) => f === 'dist/clusters/pod-cache.js'],
+    ['garbage collector', (_, fn) => fn === '(garbage collector)'],
+  ],
+  rest: 'the rest: Node HTTP, express router, Nest core, middleware',
+  top: 30,
+};
 
 // ---------------------------------------------------------------------------------------------------------------
 // Output
@@ -1033,8 +679,8 @@ function report(r: Results): void {
   const out = [
     `## Pod list over HTTP — ${r.pods} pods`,
     '',
-    `${r.machine.nproc} CPUs (${r.machine.cpu}), Node ${r.machine.node}, load average ${r.machine.loadAverage.start.map((l) => l.toFixed(2)).join(' ')} at start, ` +
-      `${r.machine.loadAverage.end.map((l) => l.toFixed(2)).join(' ')} at end; CPU time taken by the host during the paced run ` +
+    `${r.machine.nproc} CPUs (${r.machine.cpu}), Node ${r.machine.node}, load average ${loadAverages(r.machine)}; ` +
+      `CPU time taken by the host during the paced run ` +
       `${ms(r.machine.pacedStolenMs)} ms; autocannon ${CONNECTIONS} connections, pipelining 1, ${DURATION_S} s runs`,
     `\`${r.command}\``,
     '',
@@ -1080,43 +726,14 @@ function report(r: Results): void {
   console.log(out.join('\n'));
 }
 
-function progress(message: string): void {
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${message}\n`);
-}
-
-function ms(value: number): string {
-  return value >= 100 ? value.toFixed(0) : value >= 10 ? value.toFixed(1) : value.toFixed(2);
-}
-
-function pct(share: number): string {
-  return `${(100 * share).toFixed(0)} %`;
-}
-
-function mib(value: number): string {
-  return value.toFixed(0);
-}
-
 function positive(name: 'pods' | 'duration' | 'paced-duration' | 'query-duration' | 'connections'): number {
   const value = Number(args[name]);
   if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
   return value;
 }
 
-async function getJson<T = unknown>(url: string, headers: Record<string, string> = {}): Promise<T> {
-  const response = await fetch(url, { headers });
-  const text = await response.text();
-  if (!response.ok) throw new Error(`GET ${url}: ${response.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text) as T;
-}
-
 async function totalOf(url: string): Promise<number> {
   return (await getJson<{ data: { total: number } }>(url)).data.total;
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(2);
-  },
-);
+runBench(main);
