@@ -2,6 +2,7 @@ import { registerAs, type ConfigType } from '@nestjs/config';
 import {
   IsByteLength,
   IsInt,
+  IsString,
   Matches,
   Max,
   Min,
@@ -111,6 +112,9 @@ class AuthEnv {
       'required with AUTH_OIDC_ISSUER or AUTH_JWKS_URL: an identity provider signs the tokens of all its ' +
       'applications with the same keys, and only the audience tells which were issued for this service',
   })
+  @Rule('isStringIfGiven', (value) => value === undefined || typeof value === 'string', {
+    message: 'must be a string',
+  })
   AUTH_JWT_AUDIENCE?: string = undefined;
 
   /** How far `exp` and `nbf` may be off this machine's clock, for clocks that drift apart. */
@@ -129,6 +133,7 @@ class AuthEnv {
 
   /** The grants file (YAML or JSON): the static API tokens and who holds which role where. */
   @IsOmittable()
+  @IsString()
   AUTH_GRANTS_FILE?: string = undefined;
 
   /**
