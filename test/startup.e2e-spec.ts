@@ -56,4 +56,10 @@ describe('service process (e2e)', () => {
     expect(output).not.toContain('eighty');
     expect(output).not.toContain('short-secret-value');
   });
+
+  it('refuses to start without authentication on an address other than loopback', async () => {
+    const { code, output } = await runServiceToExit({ HOST: '0.0.0.0', AUTH_MODE: 'none' });
+    expect(code).toBe(1);
+    expect(output).toContain('AUTH_MODE: none (no authentication) is only allowed while HOST is a loopback address');
+  });
 });

@@ -1,4 +1,5 @@
 import { auditConfig } from './audit.config.js';
+import { authConfig } from './auth.config.js';
 import { databaseConfig } from './database.config.js';
 import { execConfig } from './exec.config.js';
 import { httpConfig } from './http.config.js';
@@ -8,7 +9,16 @@ import { podsConfig } from './pods.config.js';
 import { ConfigError } from './read-env.js';
 
 /** Every capability's settings; each is validated at start, before the application is built. */
-export const ALL_CONFIGS = [httpConfig, databaseConfig, kubeConfig, podsConfig, logsConfig, execConfig, auditConfig];
+export const ALL_CONFIGS = [
+  httpConfig,
+  authConfig,
+  databaseConfig,
+  kubeConfig,
+  podsConfig,
+  logsConfig,
+  execConfig,
+  auditConfig,
+];
 
 /** Runs every validation and reports all problems at once, so one start names every wrong setting. */
 export function validateConfiguration(): void {

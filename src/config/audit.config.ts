@@ -1,20 +1,18 @@
 import { registerAs, type ConfigType } from '@nestjs/config';
-import { IsIn, IsString, MinLength } from 'class-validator';
+import { IsString, MinLength } from 'class-validator';
 import { readEnv } from './read-env.js';
-
-const SWITCH = ['on', 'off'] as const;
-type Switch = (typeof SWITCH)[number];
+import { IsSwitch, type Switch } from './switch.js';
 
 class AuditEnv {
   /** `on`: every terminal session is also recorded as an asciicast v2 file (its output and resizes). */
-  @IsIn(SWITCH, { message: 'must be on or off' })
+  @IsSwitch()
   EXEC_RECORDING: Switch = 'off';
 
   /**
    * `on`: recordings also hold what the client typed. Off by default: typed input carries passwords (a `sudo` prompt,
    * a database client), which the terminal itself never echoes.
    */
-  @IsIn(SWITCH, { message: 'must be on or off' })
+  @IsSwitch()
   EXEC_RECORD_INPUT: Switch = 'off';
 
   /** The folder the recordings are written to (created readable by the service's user only). */

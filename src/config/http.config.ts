@@ -6,6 +6,9 @@ import { readEnv } from './read-env.js';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'] as const;
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
+/** Loopback: the service is reachable from this machine only until HOST says otherwise (see AUTH_MODE). */
+export const DEFAULT_HOST = '127.0.0.1';
+
 class HttpEnv {
   @ToInt()
   @IsInt()
@@ -15,7 +18,7 @@ class HttpEnv {
 
   @IsString()
   @MinLength(1)
-  HOST: string = '127.0.0.1';
+  HOST: string = DEFAULT_HOST;
 
   @IsIn(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` })
   LOG_LEVEL: LogLevelName = 'log';

@@ -110,6 +110,14 @@ describe(validateConfiguration.name, () => {
     }
   });
 
+  it('refuses no authentication on an address other than loopback, saying what to set', () => {
+    delete process.env.AUTH_MODE;
+    process.env.HOST = '0.0.0.0';
+    expect(() => validateConfiguration()).toThrow(
+      'AUTH_MODE: unset means none (no authentication), which is only allowed while HOST is a loopback address',
+    );
+  });
+
   it('accepts the defaults', () => {
     for (const name of ['PORT', 'HOST', 'LOG_LEVEL', 'DATABASE_URL', 'ENCRYPTION_KEY', 'KUBECONFIG', 'CONFIG_FILE'])
       delete process.env[name];

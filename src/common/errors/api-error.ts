@@ -23,6 +23,8 @@ export const ERROR_REASONS = [
   'NotConfigured',
   /** A terminal could not be written to the audit log, so it was not opened (503): none runs unaudited. */
   'AuditUnavailable',
+  /** The identity provider's discovery document or keys could not be fetched, so no token can be checked (503). */
+  'AuthUnavailable',
   'Internal',
 ] as const;
 export type ErrorReason = (typeof ERROR_REASONS)[number];
