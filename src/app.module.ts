@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { AuditModule } from './audit/audit.module.js';
+import { AuthModule } from './auth/auth.module.js';
 import { ClustersModule } from './clusters/clusters.module.js';
 import { ALL_CONFIGS } from './config/all-configs.js';
 import { ExecModule } from './exec/exec.module.js';
@@ -14,6 +15,7 @@ import { StoreModule } from './store/store.module.js';
   imports: [
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }),
     HealthModule,
+    AuthModule,
     StoreModule,
     ClustersModule,
     PodsModule,

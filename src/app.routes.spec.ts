@@ -3,11 +3,12 @@ import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import { AppModule } from './app.module.js';
-import { PUBLIC_ROUTE, REQUIRED_ROLE } from './auth/access.decorators.js';
+import { GATEWAY_OPTIONS } from '@nestjs/websockets/constants.js';
+import { AUTHENTICATED_ROUTE, PUBLIC_ROUTE, REQUIRED_ROLE } from './auth/access.decorators.js';
 
 /**
- * Walks every HTTP handler of the application and fails on one that declares neither `@RequireRole` nor `@Public`:
- * a route added without an access decision must not slip through.
+ * Walks every HTTP handler and WebSocket gateway of the application and fails on one that declares none of
+ * `@RequireRole`, `@Authenticated` or `@Public`: a route added without an access decision must not slip through.
  */
 describe('every route declares who may use it', () => {
   it('has @RequireRole or @Public on each handler', async () => {
@@ -26,11 +27,23 @@ describe('every route declares who may use it', () => {
         const targets = [handler, wrapper.metatype as () => unknown];
         const declared =
           reflector.getAllAndOverride<boolean>(PUBLIC_ROUTE, targets) === true ||
+          reflector.getAllAndOverride<boolean>(AUTHENTICATED_ROUTE, targets) === true ||
           reflector.getAllAndOverride<string>(REQUIRED_ROLE, targets) !== undefined;
         routes.push({ route: `${method} ${wrapper.name}.${name}`, declared });
       }
     }
-    expect(routes.length).toBeGreaterThan(0);
+    for (const wrapper of discovery.getProviders()) {
+      const gateway = wrapper.metatype as (() => unknown) | null | undefined;
+      if (typeof gateway !== 'function') continue;
+      const options = Reflect.getMetadata(GATEWAY_OPTIONS, gateway) as { path?: string } | undefined;
+      if (options?.path === undefined) continue;
+      const declared =
+        reflector.get<boolean>(PUBLIC_ROUTE, gateway) === true ||
+        reflector.get<string>(REQUIRED_ROLE, gateway) !== undefined;
+      routes.push({ route: `WS ${options.path}`, declared });
+    }
+    expect(routes.filter((route) => route.route.startsWith('WS ')).length).toBeGreaterThan(0);
+    expect(routes.length).toBeGreaterThan(3);
     expect(routes.filter((route) => !route.declared).map((route) => route.route)).toEqual([]);
     await moduleRef.close();
   });

@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { WsAccessCheck } from './auth/ws-access.check.js';
 import { EnvelopeInterceptor } from './common/envelope/envelope.interceptor.js';
 import { JsonTextExpressAdapter } from './common/envelope/json-text.adapter.js';
 import { ApiError } from './common/errors/api-error.js';
@@ -44,7 +45,9 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useGlobalPipes(createValidationPipe());
   app.useGlobalInterceptors(new EnvelopeInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new ApiErrorFilter());
-  app.useWebSocketAdapter(new WsPathAdapter(app, { pingIntervalMs: config.wsPingIntervalMs }));
+  app.useWebSocketAdapter(
+    new WsPathAdapter(app, { pingIntervalMs: config.wsPingIntervalMs, checks: [app.get(WsAccessCheck)] }),
+  );
   serveOpenApi(app);
   return app;
 }

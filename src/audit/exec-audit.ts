@@ -7,7 +7,7 @@
 export interface ExecSessionStart {
   /** The id of the upgrade request that opened the session. */
   requestId: string;
-  /** The authenticated identity; `anonymous` until authentication exists. */
+  /** Who opened it, as `callerName` names an identity: `user:alice`, `token:portal`, `anonymous`. */
   caller: string;
   clusterId: string;
   namespace: string;

@@ -8,7 +8,8 @@ import { ApiError } from '../common/errors/api-error.js';
  */
 export const BEARER_PROTOCOL_PREFIX = 'base64url.bearer.authorization.k8s.io.';
 
-const QUERY_TOKEN = 'access_token';
+/** The query parameter of a WebSocket upgrade's token, where AUTH_QUERY_TOKEN=on allows one. */
+export const QUERY_TOKEN = 'access_token';
 const BEARER = /^bearer +(\S+)$/i;
 /** Visible ASCII, no spaces: what a header can carry unchanged (RFC 9110 field values, less obs-text). */
 const TOKEN_TEXT = /^[\x21-\x7e]+$/;

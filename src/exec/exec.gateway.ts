@@ -1,14 +1,17 @@
 import { Inject } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
+import { RequireRole } from '../auth/access.decorators.js';
 import { ExecAudit } from '../audit/exec-audit.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
-import type { UpgradedRequest } from '../common/ws/ws-path.adapter.js';
+import type { AdmittedUpgrade } from '../auth/ws-access.check.js';
+import { ANONYMOUS, callerName } from '../auth/identity.js';
 import { execConfig, type ExecConfig } from '../config/exec.config.js';
 import { TerminalSession } from './terminal.session.js';
 import { TerminalSessions } from './terminal-sessions.js';
 
 /** WS /ws/clusters/:clusterId/namespaces/:namespace/pods/:name/exec — an interactive terminal (api.md §5). */
+@RequireRole('admin')
 @WebSocketGateway({ path: '/ws/clusters/:clusterId/namespaces/:namespace/pods/:name/exec' })
 export class ExecGateway implements OnGatewayConnection {
   constructor(
@@ -18,11 +21,11 @@ export class ExecGateway implements OnGatewayConnection {
     @Inject(execConfig.KEY) private readonly config: ExecConfig,
   ) {}
 
-  handleConnection(socket: WebSocket, request: UpgradedRequest): void {
+  handleConnection(socket: WebSocket, request: AdmittedUpgrade): void {
     const { params, query } = request.route;
     new TerminalSession(
       socket,
-      { params, query, requestId: request.requestId },
+      { params, query, requestId: request.requestId, caller: callerName(request.identity ?? ANONYMOUS) },
       { connections: this.connections, sessions: this.sessions, audit: this.audit, config: this.config },
     ).start();
   }

@@ -117,7 +117,12 @@ class World {
   open(query: { container?: string; command?: string } = {}, params: Record<string, string> = POD_PATH): FakeSocket {
     const socket = new FakeSocket();
     const given = Object.entries(query).filter((entry): entry is [string, string] => entry[1] !== undefined);
-    const request: TerminalRequest = { params, query: Object.fromEntries(given), requestId: 'req-1' };
+    const request: TerminalRequest = {
+      params,
+      query: Object.fromEntries(given),
+      requestId: 'req-1',
+      caller: 'anonymous',
+    };
     new TerminalSession(socket as unknown as WebSocket, request, {
       connections: {
         get: (clusterId) =>

@@ -17,9 +17,6 @@ import type { OpenTerminal, TerminalSessions } from './terminal-sessions.js';
 /** What runs when the request names no command (api.md §5). */
 const DEFAULT_COMMAND: readonly string[] = ['/bin/sh'];
 
-/** Who the audit log records until authentication exists. */
-const ANONYMOUS = 'anonymous';
-
 // Past this many bytes not yet handed to the operating system, the next output chunk is pulled from the cluster only
 // once ws has written the last frame: a client that reads slowly pauses the process's output upstream (through the
 // exec socket's TCP window) instead of making the service buffer it.
@@ -35,6 +32,8 @@ export interface TerminalRequest {
   params: Record<string, string>;
   query: Record<string, string>;
   requestId: string;
+  /** Who opened the terminal, as the audit log names them (`user:alice`, `token:portal`, `anonymous`). */
+  caller: string;
 }
 
 export interface TerminalDependencies {
@@ -336,7 +335,7 @@ export class TerminalSession implements OpenTerminal {
   private startAudit(container: string): Promise<ExecSessionAudit> {
     this.audit ??= this.deps.audit.start({
       requestId: this.request.requestId,
-      caller: ANONYMOUS,
+      caller: this.request.caller,
       clusterId: this.pod.clusterId,
       namespace: this.pod.namespace,
       pod: this.pod.name,

@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
+import { RequireRole } from '../auth/access.decorators.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
 import type { UpgradedRequest } from '../common/ws/ws-path.adapter.js';
 import { logsConfig, type LogsConfig } from '../config/logs.config.js';
@@ -9,6 +10,7 @@ import { LogStreamSession } from './log-stream.session.js';
 import { StreamSlots } from './stream-slots.js';
 
 /** WS /ws/clusters/:clusterId/namespaces/:namespace/pods/:name/logs — a pod's live log (api.md §4.2). */
+@RequireRole('viewer')
 @WebSocketGateway({ path: '/ws/clusters/:clusterId/namespaces/:namespace/pods/:name/logs' })
 export class LogStreamGateway implements OnGatewayConnection {
   constructor(

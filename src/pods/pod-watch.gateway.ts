@@ -1,6 +1,7 @@
 import { Inject } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
+import { RequireRole } from '../auth/access.decorators.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
 import type { UpgradedRequest } from '../common/ws/ws-path.adapter.js';
 import { podsConfig, type PodsConfig } from '../config/pods.config.js';
@@ -8,6 +9,7 @@ import { PodIndexes } from './pod-indexes.js';
 import { PodWatchSession } from './pod-watch.session.js';
 
 /** WS /ws/clusters/:clusterId/pods/watch — a live, filtered pod list (api.md §3.7). */
+@RequireRole('viewer')
 @WebSocketGateway({ path: '/ws/clusters/:clusterId/pods/watch' })
 export class PodWatchGateway implements OnGatewayConnection {
   constructor(

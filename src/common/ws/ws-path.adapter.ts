@@ -76,6 +76,7 @@ export class WsPathAdapter extends WsAdapter {
   override create(port: number, options: Record<string, unknown> & { path?: string } = {}): WebSocketServer {
     const server = super.create(port, {
       maxPayload: this.options.maxMessageBytes ?? 1_048_576,
+      handleProtocols: selectProtocol,
       ...options,
     }) as PathServer;
     if (typeof options.path === 'string') {
@@ -179,6 +180,17 @@ export class WsPathAdapter extends WsAdapter {
       this.heartbeats.delete(timer);
     });
   }
+}
+
+/**
+ * The subprotocol the upgrade answers with: the one an upgrade check accepted (the bearer token's, which a browser
+ * requires to be selected), else the client's first, as `ws` would choose.
+ */
+function selectProtocol(protocols: Set<string>, request: IncomingMessage): string | false {
+  const accepted = (request as IncomingMessage & { acceptedProtocol?: string }).acceptedProtocol;
+  if (accepted !== undefined && protocols.has(accepted)) return accepted;
+  const [first] = protocols;
+  return first ?? false;
 }
 
 function firstValues(params: URLSearchParams): Record<string, string> {
