@@ -6,6 +6,7 @@ interface Operation {
   operationId: string;
   parameters: { name: string; in: string; schema?: { enum?: string[]; [key: string]: unknown } }[];
   responses: Record<string, unknown>;
+  security?: Record<string, string[]>[];
 }
 
 const POD_PATH = ['clusterId', 'namespace', 'name'];
@@ -194,6 +195,27 @@ describe('OpenAPI document (e2e)', () => {
     ]);
     expect(schema.properties.argv).toMatchObject({ type: 'array', items: { type: 'string' } });
     expect(schema.properties.recording).toMatchObject({ type: 'boolean' });
+  });
+
+  it('declares the bearer scheme and requires it, with 401 and 403 answers, on every operation but the public ones', () => {
+    expect((document as unknown as { components: { securitySchemes: unknown } }).components.securitySchemes).toEqual({
+      bearer: expect.objectContaining({ type: 'http', scheme: 'bearer' }),
+    });
+    const operations = Object.entries(paths).flatMap(([path, methods]) =>
+      Object.entries(methods).map(([method, operation]) => ({
+        route: `${method.toUpperCase()} ${path}`,
+        operation,
+      })),
+    );
+    const open = operations.filter(({ operation }) => !operation.security?.length).map(({ route }) => route);
+    expect(open.sort()).toEqual(['GET /healthz', 'GET /metrics', 'GET /readyz']);
+    for (const { route, operation } of operations.filter(({ operation }) => operation.security?.length)) {
+      expect({ route, security: operation.security }).toEqual({ route, security: [{ bearer: [] }] });
+      expect({ route, has401: '401' in operation.responses }).toEqual({ route, has401: true });
+    }
+    expect(paths['/api/clusters/{clusterId}/namespaces/{namespace}/pods/{name}'].delete).toMatchObject({
+      responses: { '403': expect.anything() },
+    });
   });
 
   it('documents the log query’s bounds', () => {

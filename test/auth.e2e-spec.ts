@@ -1,0 +1,261 @@
+/**
+ * Identity and access end to end (api.md §6): the real application with AUTH_MODE=token,jwt and a grants file, over
+ * real HTTP and WebSockets, against the simulator — which the tests read directly to see that a refused request
+ * changed nothing in the cluster.
+ */
+import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { INestApplication } from '@nestjs/common';
+import { SignJWT } from 'jose';
+import WebSocket from 'ws';
+import { FAST_TIMINGS, SandboxServer } from '../src/sandbox/sandbox-server.js';
+import { baseUrl, createTestApp, wsUrl } from './helpers/create-test-app.js';
+import { eventually } from './helpers/eventually.js';
+import { podManifest } from './helpers/sandbox-pods.js';
+import { UpgradeRefused, WsTestClient } from './helpers/ws-client.js';
+
+jest.setTimeout(60_000);
+
+const SECRET = 'an-hs256-secret-of-at-least-32-bytes!!';
+const TOKENS = { viewer: 'viewer-token-0123456789', operator: 'operator-token-0123456789', ops: 'ops-token-012345' };
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+const GRANTS = {
+  tokens: Object.entries(TOKENS).map(([name, token]) => ({ name, sha256: sha256(token) })),
+  grants: [
+    { subject: { token: 'viewer' }, role: 'viewer', clusters: ['sim'], namespaces: ['team-*'] },
+    { subject: { token: 'operator' }, role: 'operator', clusters: ['sim'], namespaces: ['team-a'] },
+    { subject: { token: 'ops' }, role: 'admin', clusters: ['*'], namespaces: ['*'] },
+    { subject: { group: 'sre' }, role: 'viewer', clusters: ['sim'], namespaces: ['*'] },
+  ],
+};
+
+/** An HS256 JWT for `sub`, valid now unless told otherwise. */
+function jwt(sub: string, claims: Record<string, unknown> = {}, expiresIn: string | number = '5m'): Promise<string> {
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(sub)
+    .setIssuedAt()
+    .setExpirationTime(expiresIn)
+    .sign(new TextEncoder().encode(SECRET));
+}
+
+describe('identity and access (e2e)', () => {
+  let dir: string;
+  let sandbox: SandboxServer;
+  let app: INestApplication;
+  let url: string;
+
+  const get = (path: string, token?: string, headers: Record<string, string> = {}) =>
+    fetch(`${url}${path}`, { headers: { ...headers, ...(token ? { authorization: `Bearer ${token}` } : {}) } });
+  const del = (path: string, token?: string) =>
+    fetch(`${url}${path}`, { method: 'DELETE', headers: token ? { authorization: `Bearer ${token}` } : {} });
+  const refusal = async (connecting: Promise<unknown>) => {
+    const error = await connecting.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(UpgradeRefused);
+    return error as UpgradeRefused;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'pod-api-auth-e2e-'));
+    sandbox = await SandboxServer.start({ seed: 'empty', timings: FAST_TIMINGS });
+    for (const namespace of ['team-a', 'team-b', 'secret']) {
+      sandbox.cluster.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
+      sandbox.cluster.create('pods', { ...podManifest('web'), metadata: { name: 'web', namespace } });
+    }
+    const kubeconfig = join(dir, 'kubeconfig');
+    writeFileSync(kubeconfig, sandbox.kubeconfig({ contextName: 'sim' }));
+    const grantsFile = join(dir, 'grants.json');
+    writeFileSync(grantsFile, JSON.stringify(GRANTS));
+    app = await createTestApp({
+      env: {
+        KUBECONFIG: kubeconfig,
+        AUTH_MODE: 'token,jwt',
+        AUTH_JWT_SECRET: SECRET,
+        AUTH_GRANTS_FILE: grantsFile,
+        WS_ALLOWED_ORIGINS: 'https://console.example.com',
+      },
+    });
+    url = baseUrl(app);
+    await eventually(
+      () =>
+        expect(['team-a', 'team-b', 'secret'].map((ns) => sandbox.cluster.pod(ns, 'web')?.status?.phase)).toEqual([
+          'Running',
+          'Running',
+          'Running',
+        ]),
+      { timeoutMs: 10_000 },
+    );
+  });
+  afterAll(async () => {
+    await app?.close();
+    await sandbox?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  describe('over HTTP', () => {
+    it('answers a request without a token with 401, and the probes without one', async () => {
+      const response = await get('/api/clusters/sim/namespaces/team-a/pods/web');
+      expect(response.status).toBe(401);
+      expect(await response.json()).toMatchObject({ code: 401, reason: 'Unauthorized' });
+      expect((await get('/healthz')).status).toBe(200);
+    });
+
+    it.each([
+      { label: 'an unknown token', token: 'not-a-token-of-ours' },
+      { label: 'a JWT signed with another secret', token: 'forged' },
+      { label: 'an expired JWT', token: 'expired' },
+      { label: 'a JWT with alg none', token: 'none' },
+    ])('refuses $label with 401', async ({ token }) => {
+      const tokens: Record<string, () => Promise<string>> = {
+        forged: () =>
+          new SignJWT({})
+            .setProtectedHeader({ alg: 'HS256' })
+            .setSubject('alice')
+            .setExpirationTime('5m')
+            .sign(new TextEncoder().encode('another-secret-of-at-least-32-bytes!!')),
+        expired: () => jwt('alice', {}, Math.floor(Date.now() / 1000) - 3600),
+        none: async () =>
+          `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(
+            JSON.stringify({ sub: 'alice', exp: Math.floor(Date.now() / 1000) + 300 }),
+          ).toString('base64url')}.`,
+      };
+      const sent = tokens[token] ? await tokens[token]() : token;
+      const response = await get('/api/clusters/sim/namespaces/team-a/pods/web', sent);
+      expect(response.status).toBe(401);
+      expect(JSON.stringify(await response.json())).not.toContain(sent);
+    });
+
+    it('lets a viewer read in the namespaces granted, and refuses the others with 403', async () => {
+      expect((await get('/api/clusters/sim/namespaces/team-a/pods/web', TOKENS.viewer)).status).toBe(200);
+      expect((await get('/api/clusters/sim/namespaces/team-b/pods/web/events', TOKENS.viewer)).status).toBe(200);
+      expect((await get('/api/clusters/sim/pods?namespace=team-b', TOKENS.viewer)).status).toBe(200);
+      const refused = await get('/api/clusters/sim/namespaces/secret/pods/web', TOKENS.viewer);
+      expect(refused.status).toBe(403);
+      expect(await refused.json()).toMatchObject({ reason: 'Forbidden', message: expect.stringContaining('viewer') });
+      // A cluster-wide list needs a grant on every namespace, until lists are narrowed to the caller's.
+      expect((await get('/api/clusters/sim/pods', TOKENS.viewer)).status).toBe(403);
+      expect((await get('/api/clusters/other/namespaces/team-a/pods/web', TOKENS.viewer)).status).toBe(403);
+    });
+
+    it('refuses a viewer deleting a pod, and the pod stays', async () => {
+      const response = await del('/api/clusters/sim/namespaces/team-a/pods/web', TOKENS.viewer);
+      expect(response.status).toBe(403);
+      expect(sandbox.cluster.pod('team-a', 'web')?.metadata.deletionTimestamp).toBeUndefined();
+    });
+
+    it('lets an operator delete in its namespace only', async () => {
+      expect((await del('/api/clusters/sim/namespaces/team-b/pods/web', TOKENS.operator)).status).toBe(403);
+      expect(sandbox.cluster.pod('team-b', 'web')?.metadata.deletionTimestamp).toBeUndefined();
+      sandbox.cluster.create('pods', { ...podManifest('doomed'), metadata: { name: 'doomed', namespace: 'team-a' } });
+      expect((await del('/api/clusters/sim/namespaces/team-a/pods/doomed', TOKENS.operator)).status).toBe(200);
+      await eventually(() => expect(sandbox.cluster.pod('team-a', 'doomed')?.metadata.deletionTimestamp).toBeDefined());
+    });
+
+    it('keeps the cluster registry to admins', async () => {
+      expect((await get('/api/clusters', TOKENS.viewer)).status).toBe(403);
+      expect((await get('/api/clusters', TOKENS.ops)).status).toBe(200);
+      expect((await get('/api/audit/sessions', TOKENS.operator)).status).toBe(403);
+    });
+
+    it('grants a JWT through its groups claim', async () => {
+      const token = await jwt('carol', { groups: ['sre'] });
+      expect((await get('/api/clusters/sim/pods', token)).status).toBe(200);
+      expect((await get('/api/clusters/sim/pods', await jwt('dave', { groups: ['dev'] }))).status).toBe(403);
+    });
+
+    it('tells the caller who they are and what they may do (GET /api/auth/me)', async () => {
+      const token = await jwt('carol', { groups: ['sre', 'dev'] });
+      const response = await get('/api/auth/me', token);
+      expect(response.status).toBe(200);
+      expect(((await response.json()) as { data: unknown }).data).toEqual({
+        kind: 'user',
+        name: 'carol',
+        groups: ['sre', 'dev'],
+        grants: [{ subject: { group: 'sre' }, role: 'viewer', clusters: ['sim'], namespaces: ['*'] }],
+      });
+      const me = await get('/api/auth/me', TOKENS.operator);
+      expect(((await me.json()) as { data: unknown }).data).toMatchObject({
+        kind: 'token',
+        name: 'operator',
+        groups: [],
+      });
+      expect((await get('/api/auth/me')).status).toBe(401);
+    });
+  });
+
+  describe('over WebSocket', () => {
+    const execPath = (namespace: string) => `/ws/clusters/sim/namespaces/${namespace}/pods/web/exec`;
+
+    it('refuses an upgrade without a token with 401, before the upgrade', async () => {
+      const error = await refusal(WsTestClient.connect(wsUrl(app, execPath('team-a'))));
+      expect(error.status).toBe(401);
+    });
+
+    it('refuses a viewer a terminal with 403, and opens an admin one, audited under its token', async () => {
+      const refused = await refusal(
+        WsTestClient.connect(wsUrl(app, execPath('team-a')), { headers: { authorization: `Bearer ${TOKENS.viewer}` } }),
+      );
+      expect(refused.status).toBe(403);
+      const stats = await fetch(`${sandbox.url}/sandbox/stats`, {
+        headers: { authorization: `Bearer ${sandbox.token}` },
+      });
+      expect(((await stats.json()) as { execSessions: number }).execSessions).toBe(0);
+
+      const client = await WsTestClient.connect(wsUrl(app, execPath('team-a')), {
+        headers: { authorization: `Bearer ${TOKENS.ops}`, 'x-request-id': 'auth-e2e-exec' },
+      });
+      await client.until(() => client.joined('output').includes('/ # '));
+      client.send({ type: 'input', data: 'exit 0\r' });
+      await expect(client.next('exit')).resolves.toEqual({ type: 'exit', code: 0 });
+      await eventually(async () => {
+        const response = await get('/api/audit/sessions?pod=web', TOKENS.ops);
+        const { data } = (await response.json()) as { data: { items: { requestId: string; caller: string }[] } };
+        expect(data.items.find((item) => item.requestId === 'auth-e2e-exec')?.caller).toBe('token:ops');
+      });
+    });
+
+    it('takes the token from the bearer subprotocol and answers with that protocol', async () => {
+      const protocol = `base64url.bearer.authorization.k8s.io.${Buffer.from(TOKENS.viewer).toString('base64url')}`;
+      const socket = new WebSocket(wsUrl(app, '/ws/clusters/sim/namespaces/team-a/pods/web/logs'), [protocol]);
+      await new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+      expect(socket.protocol).toBe(protocol);
+      socket.close();
+    });
+
+    it('refuses a token in the query string while AUTH_QUERY_TOKEN is off', async () => {
+      const error = await refusal(
+        WsTestClient.connect(wsUrl(app, `/ws/clusters/sim/namespaces/team-a/pods/web/logs?access_token=${TOKENS.ops}`)),
+      );
+      expect(error.status).toBe(401);
+      expect(error.body).not.toContain(TOKENS.ops);
+    });
+
+    it('refuses an upgrade from a foreign Origin with 403, and lets an allowed one in', async () => {
+      const headers = { authorization: `Bearer ${TOKENS.viewer}` };
+      const path = '/ws/clusters/sim/namespaces/team-a/pods/web/logs';
+      const foreign = await refusal(
+        WsTestClient.connect(wsUrl(app, path), { headers: { ...headers, origin: 'https://evil.example.net' } }),
+      );
+      expect(foreign.status).toBe(403);
+      const allowed = await WsTestClient.connect(wsUrl(app, path), {
+        headers: { ...headers, origin: 'https://console.example.com' },
+      });
+      allowed.close();
+    });
+
+    it('refuses a viewer the live list of a whole cluster it may see only part of', async () => {
+      const headers = { authorization: `Bearer ${TOKENS.viewer}` };
+      const error = await refusal(WsTestClient.connect(wsUrl(app, '/ws/clusters/sim/pods/watch'), { headers }));
+      expect(error.status).toBe(403);
+    });
+  });
+});
