@@ -259,3 +259,26 @@ describe('identity and access (e2e)', () => {
     });
   });
 });
+
+describe('without authentication (AUTH_MODE unset, on loopback) (e2e)', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createTestApp({ env: { AUTH_MODE: undefined } });
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('takes every caller for anonymous, with every role everywhere', async () => {
+    const response = await fetch(`${baseUrl(app)}/api/auth/me`);
+    expect(response.status).toBe(200);
+    expect(((await response.json()) as { data: unknown }).data).toEqual({
+      kind: 'anonymous',
+      name: 'anonymous',
+      groups: [],
+      grants: [{ subject: { user: 'anonymous' }, role: 'admin', clusters: ['*'], namespaces: ['*'] }],
+    });
+    expect((await fetch(`${baseUrl(app)}/api/clusters`)).status).toBe(200);
+  });
+});
