@@ -68,8 +68,14 @@ describe('identity and access (e2e)', () => {
       sandbox.cluster.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
       sandbox.cluster.create('pods', { ...podManifest('web'), metadata: { name: 'web', namespace } });
     }
-    const kubeconfig = join(dir, 'kubeconfig');
-    writeFileSync(kubeconfig, sandbox.kubeconfig({ contextName: 'sim' }));
+    // Two clusters on the one simulator: `sim`, where the tokens hold grants, and `other`, where only `ops` does.
+    const kubeconfig = ['sim', 'other']
+      .map((contextName) => {
+        const path = join(dir, `${contextName}.kubeconfig`);
+        writeFileSync(path, sandbox.kubeconfig({ contextName }));
+        return path;
+      })
+      .join(':');
     const grantsFile = join(dir, 'grants.json');
     writeFileSync(grantsFile, JSON.stringify(GRANTS));
     app = await createTestApp({
@@ -138,8 +144,6 @@ describe('identity and access (e2e)', () => {
       const refused = await get('/api/clusters/sim/namespaces/secret/pods/web', TOKENS.viewer);
       expect(refused.status).toBe(403);
       expect(await refused.json()).toMatchObject({ reason: 'Forbidden', message: expect.stringContaining('viewer') });
-      // A cluster-wide list needs a grant on every namespace, until lists are narrowed to the caller's.
-      expect((await get('/api/clusters/sim/pods', TOKENS.viewer)).status).toBe(403);
       expect((await get('/api/clusters/other/namespaces/team-a/pods/web', TOKENS.viewer)).status).toBe(403);
     });
 
@@ -157,9 +161,50 @@ describe('identity and access (e2e)', () => {
       await eventually(() => expect(sandbox.cluster.pod('team-a', 'doomed')?.metadata.deletionTimestamp).toBeDefined());
     });
 
-    it('keeps the cluster registry to admins', async () => {
-      expect((await get('/api/clusters', TOKENS.viewer)).status).toBe(403);
-      expect((await get('/api/clusters', TOKENS.ops)).status).toBe(200);
+    it('narrows cluster-wide lists, facets and namespaces to the namespaces granted, counts included', async () => {
+      const namespacesOf = async (path: string, token: string) => {
+        const response = await get(path, token);
+        expect(response.status).toBe(200);
+        return (await response.json()) as { data: Record<string, unknown> };
+      };
+      const list = (await namespacesOf('/api/clusters/sim/pods?pageSize=500', TOKENS.viewer)).data as {
+        items: { namespace: string }[];
+        total: number;
+      };
+      expect(new Set(list.items.map((pod) => pod.namespace))).toEqual(new Set(['team-a', 'team-b']));
+      expect(list.total).toBe(list.items.length);
+      const facets = (await namespacesOf('/api/clusters/sim/pods/facets', TOKENS.viewer)).data as {
+        total: number;
+        namespace: Record<string, number>;
+      };
+      expect(Object.keys(facets.namespace).sort()).toEqual(['team-a', 'team-b']);
+      expect(facets.total).toBe(list.total);
+      const namespaces = (await namespacesOf('/api/clusters/sim/namespaces', TOKENS.viewer)).data as {
+        items: { name: string }[];
+      };
+      expect(namespaces.items.map((namespace) => namespace.name)).toEqual(['team-a', 'team-b']);
+      // An admin sees every namespace; a caller with no grant in the cluster is refused.
+      const all = (await namespacesOf('/api/clusters/sim/pods/facets', TOKENS.ops)).data as {
+        namespace: Record<string, number>;
+      };
+      expect(Object.keys(all.namespace)).toContain('secret');
+      expect((await get('/api/clusters/other/pods', TOKENS.viewer)).status).toBe(403);
+    });
+
+    it('lists only the clusters the caller holds a grant in, and keeps the registry to admins', async () => {
+      const ids = async (token: string) => {
+        const response = await get('/api/clusters', token);
+        expect(response.status).toBe(200);
+        return ((await response.json()) as { data: { items: { id: string }[] } }).data.items.map((item) => item.id);
+      };
+      expect(await ids(TOKENS.viewer)).toEqual(['sim']);
+      expect((await ids(TOKENS.ops)).sort()).toEqual(['other', 'sim']);
+      const register = await fetch(`${url}/api/clusters`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKENS.viewer}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'sneaky', apiServer: 'https://127.0.0.1:1', token: 'x' }),
+      });
+      expect(register.status).toBe(403);
       expect((await get('/api/audit/sessions', TOKENS.operator)).status).toBe(403);
     });
 
@@ -252,9 +297,16 @@ describe('identity and access (e2e)', () => {
       allowed.close();
     });
 
-    it('refuses a viewer the live list of a whole cluster it may see only part of', async () => {
+    it('narrows the live pod list to the namespaces granted, and refuses it where none is', async () => {
       const headers = { authorization: `Bearer ${TOKENS.viewer}` };
-      const error = await refusal(WsTestClient.connect(wsUrl(app, '/ws/clusters/sim/pods/watch'), { headers }));
+      const client = await WsTestClient.connect(wsUrl(app, '/ws/clusters/sim/pods/watch'), { headers });
+      client.send({ type: 'subscribe' });
+      const snapshot = (await client.next('snapshot', { timeoutMs: 10_000 })) as unknown as {
+        items: { namespace: string }[];
+      };
+      expect(new Set(snapshot.items.map((pod) => pod.namespace))).toEqual(new Set(['team-a', 'team-b']));
+      client.close();
+      const error = await refusal(WsTestClient.connect(wsUrl(app, '/ws/clusters/other/pods/watch'), { headers }));
       expect(error.status).toBe(403);
     });
   });

@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
-import { ROLES, type Role } from './access.decorators.js';
-import { allows, grantsOf } from './access-policy.js';
+import type { Role } from './access.decorators.js';
+import { allows, grantsOf, hasAnyGrant, matchesScope, namespaceScope, roleIncludes } from './access-policy.js';
 import type { AccessTarget } from './access-target.js';
 import { Authenticator } from './authenticator.js';
-import { GrantsSource } from './grants.js';
+import { GrantsSource, type Grant } from './grants.js';
 import { callerName, type Identity } from './identity.js';
 
 /**
@@ -26,32 +26,57 @@ export class AccessDecider {
   }
 
   /**
-   * Refuses with 403 unless `identity` holds `role` (or a higher one) on the target. A route over every cluster
-   * needs the role on every cluster and namespace (`*`), until lists over clusters are narrowed to the caller's.
+   * Refuses with 403 unless `identity` holds `role` (or a higher one) on the target. A route over every cluster needs
+   * the role on every cluster and namespace (`*`); over a whole cluster, on every namespace of it. A `narrowed` route
+   * answers only what the caller may see, so there some grant with the role in the cluster (or in any cluster) will do.
    */
-  authorize(identity: Identity, role: Role, target: AccessTarget): void {
-    const document = this.grants.current();
-    const allowed =
-      target.clusterId === undefined
-        ? holdsEverywhere(grantsOf(identity, document), role) || identity.kind === 'anonymous'
-        : allows(identity, document, role, target.clusterId, target.namespace);
-    if (allowed) return;
+  authorize(identity: Identity, role: Role, target: AccessTarget, { narrowed = false } = {}): void {
+    if (this.holds(identity, role, target, narrowed)) return;
     this.logger.log({ event: 'access.denied', caller: callerName(identity), role, ...target });
-    throw new ApiError(403, 'Forbidden', `${callerName(identity)} needs the ${role} role ${where(target)}`);
+    throw new ApiError(403, 'Forbidden', `${callerName(identity)} needs the ${role} role ${where(target, narrowed)}`);
+  }
+
+  /**
+   * Which namespaces of `clusterId` the caller may see with `role`, for narrowing a list: `undefined` when all of
+   * them. Read once per request, so a list is narrowed by one version of the grants.
+   */
+  visibleNamespaces(
+    identity: Identity,
+    clusterId: string,
+    role: Role = 'viewer',
+  ): ((namespace: string) => boolean) | undefined {
+    const scope = namespaceScope(identity, this.grants.current(), clusterId, role);
+    return scope.all ? undefined : (namespace) => matchesScope(scope, namespace);
+  }
+
+  /** Whether the caller holds some grant in `clusterId`: the cluster list shows only such clusters. */
+  seesCluster(identity: Identity): (clusterId: string) => boolean {
+    const document = this.grants.current();
+    return (clusterId) => hasAnyGrant(identity, document, clusterId);
+  }
+
+  private holds(identity: Identity, role: Role, { clusterId, namespace }: AccessTarget, narrowed: boolean): boolean {
+    if (identity.kind === 'anonymous') return true;
+    const document = this.grants.current();
+    if (clusterId === undefined) {
+      const grants = grantsOf(identity, document).filter((grant) => roleIncludes(grant.role, role));
+      return narrowed ? grants.length > 0 : holdsEverywhere(grants);
+    }
+    if (namespace === undefined && narrowed) {
+      const scope = namespaceScope(identity, document, clusterId, role);
+      return scope.all || scope.patterns.length > 0;
+    }
+    return allows(identity, document, role, clusterId, namespace);
   }
 }
 
-function holdsEverywhere(grants: readonly { role: Role; clusters: string[]; namespaces: string[] }[], role: Role) {
-  return grants.some(
-    (grant) =>
-      ROLES.indexOf(grant.role) >= ROLES.indexOf(role) &&
-      grant.clusters.includes('*') &&
-      grant.namespaces.includes('*'),
-  );
+/** Whether one of these grants covers every cluster and every namespace. */
+function holdsEverywhere(grants: readonly Grant[]): boolean {
+  return grants.some((grant) => grant.clusters.includes('*') && grant.namespaces.includes('*'));
 }
 
-function where({ clusterId, namespace }: AccessTarget): string {
-  if (clusterId === undefined) return 'on every cluster';
-  if (namespace === undefined) return `on every namespace of cluster "${clusterId}"`;
+function where({ clusterId, namespace }: AccessTarget, narrowed: boolean): string {
+  if (clusterId === undefined) return narrowed ? 'on some cluster' : 'on every cluster';
+  if (namespace === undefined) return `on ${narrowed ? 'some' : 'every'} namespace of cluster "${clusterId}"`;
   return `on namespace "${namespace}" of cluster "${clusterId}"`;
 }

@@ -9,6 +9,7 @@ export type Role = (typeof ROLES)[number];
 export const REQUIRED_ROLE = 'podapi:required-role';
 export const PUBLIC_ROUTE = 'podapi:public';
 export const AUTHENTICATED_ROUTE = 'podapi:authenticated';
+export const NARROWED_ROUTE = 'podapi:narrowed';
 
 /**
  * The least role a caller needs, on the cluster and namespace the request names, to use this route (on an HTTP
@@ -24,3 +25,10 @@ export const Public = () => SetMetadata(PUBLIC_ROUTE, true);
 /** Open to any authenticated caller, whatever their grants (`GET /api/auth/me`). */
 export const Authenticated = () =>
   applyDecorators(SetMetadata(AUTHENTICATED_ROUTE, true), ApiBearerAuth(), ApiErrorEnvelopes([401]));
+
+/**
+ * On a `@RequireRole` route over a whole cluster (or every cluster) that narrows what it answers to the caller's
+ * grants: a grant on some namespace of the cluster (or on some cluster) is enough to be let in, and the handler
+ * leaves out what the caller may not see (api.md §6: "a list is silently narrowed").
+ */
+export const NarrowedToGrants = () => SetMetadata(NARROWED_ROUTE, true);

@@ -3,7 +3,7 @@ import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ApiError } from '../common/errors/api-error.js';
 import { AccessDecider } from './access-decider.js';
-import { AUTHENTICATED_ROUTE, PUBLIC_ROUTE, REQUIRED_ROLE, type Role } from './access.decorators.js';
+import { AUTHENTICATED_ROUTE, NARROWED_ROUTE, PUBLIC_ROUTE, REQUIRED_ROLE, type Role } from './access.decorators.js';
 import { accessTarget } from './access-target.js';
 import { httpBearerToken } from './bearer-token.js';
 import type { IdentifiedRequest } from './caller.js';
@@ -31,7 +31,8 @@ export class AccessGuard implements CanActivate {
     const identity = await this.decider.identify(httpBearerToken(request.headers.authorization));
     request.identity = identity;
     if (role !== undefined) {
-      this.decider.authorize(identity, role, accessTarget(request.params, request.query));
+      const narrowed = this.reflector.getAllAndOverride<boolean>(NARROWED_ROUTE, targets) === true;
+      this.decider.authorize(identity, role, accessTarget(request.params, request.query), { narrowed });
     }
     return true;
   }

@@ -5,7 +5,7 @@ import { ApiError } from '../common/errors/api-error.js';
 import type { UpgradedRequest, WsUpgradeCheck } from '../common/ws/ws-path.adapter.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { AccessDecider } from './access-decider.js';
-import { PUBLIC_ROUTE, REQUIRED_ROLE, type Role } from './access.decorators.js';
+import { NARROWED_ROUTE, PUBLIC_ROUTE, REQUIRED_ROLE, type Role } from './access.decorators.js';
 import { accessTarget } from './access-target.js';
 import { QUERY_TOKEN, wsBearerToken } from './bearer-token.js';
 import type { IdentifiedRequest } from './caller.js';
@@ -23,6 +23,8 @@ export type AdmittedUpgrade = UpgradedRequest & IdentifiedRequest & { acceptedPr
 export class WsAccessCheck implements WsUpgradeCheck, OnApplicationBootstrap {
   /** Each gateway's path pattern → the role it declares, or `public`. */
   private readonly roles = new Map<string, Role | 'public'>();
+  /** The path patterns of gateways that narrow what they send to the caller's grants. */
+  private readonly narrowed = new Set<string>();
 
   constructor(
     private readonly discovery: DiscoveryService,
@@ -41,6 +43,7 @@ export class WsAccessCheck implements WsUpgradeCheck, OnApplicationBootstrap {
         ? 'public'
         : this.reflector.get<Role | undefined>(REQUIRED_ROLE, gateway);
       if (role !== undefined) this.roles.set(options.path, role);
+      if (this.reflector.get<boolean>(NARROWED_ROUTE, gateway)) this.narrowed.add(options.path);
     }
   }
 
@@ -57,7 +60,9 @@ export class WsAccessCheck implements WsUpgradeCheck, OnApplicationBootstrap {
       { queryTokenAllowed: this.config.queryTokenAllowed },
     );
     const identity = await this.decider.identify(token);
-    this.decider.authorize(identity, role, accessTarget(request.route.params));
+    this.decider.authorize(identity, role, accessTarget(request.route.params), {
+      narrowed: this.narrowed.has(request.route.pattern),
+    });
     upgrade.identity = identity;
     upgrade.acceptedProtocol = protocol;
     delete upgrade.route.query[QUERY_TOKEN]; // a credential, not one of the endpoint's parameters

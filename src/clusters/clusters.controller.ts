@@ -1,6 +1,9 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '../auth/access.decorators.js';
+import { AccessDecider } from '../auth/access-decider.js';
+import { NarrowedToGrants, RequireRole } from '../auth/access.decorators.js';
+import { Caller } from '../auth/caller.js';
+import type { Identity } from '../auth/identity.js';
 import { ApiEnvelope } from '../common/envelope/api-envelope.decorator.js';
 import { ResponseMessage } from '../common/envelope/response-message.decorator.js';
 import type { Page } from '../common/pagination/page.js';
@@ -14,14 +17,18 @@ import { UpdateClusterBody } from './dto/update-cluster.body.js';
 @ApiTags('clusters')
 @Controller('clusters')
 export class ClustersController {
-  constructor(private readonly clusters: ClustersService) {}
+  constructor(
+    private readonly clusters: ClustersService,
+    private readonly access: AccessDecider,
+  ) {}
 
   /** Clusters, with their last known status, version and counts. */
   @Get()
   @RequireRole('viewer')
+  @NarrowedToGrants()
   @ApiEnvelope(ClusterPage)
-  listClusters(@Query() query: ListClustersQuery): Promise<Page<Cluster>> {
-    return this.clusters.list(query);
+  listClusters(@Query() query: ListClustersQuery, @Caller() caller: Identity): Promise<Page<Cluster>> {
+    return this.clusters.list(query, this.access.seesCluster(caller));
   }
 
   @Get(':clusterId')

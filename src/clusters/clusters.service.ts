@@ -27,8 +27,9 @@ export class ClustersService {
     @Inject(kubeConfig.KEY) private readonly settings: KubeSettings,
   ) {}
 
-  async list(query: ListClustersQuery): Promise<Page<Cluster>> {
-    const entries = await this.registry.list();
+  /** Only the clusters `canSee` lets through, when given (the caller's grants). */
+  async list(query: ListClustersQuery, canSee?: (clusterId: string) => boolean): Promise<Page<Cluster>> {
+    const entries = (await this.registry.list()).filter((entry) => !canSee || canSee(entry.id));
     const clusters = await Promise.all(entries.map(async (entry) => toCluster(entry, await this.healthOf(entry))));
     const search = query.search?.toLowerCase();
     const matching = clusters.filter(

@@ -13,14 +13,20 @@ export class NamespacesService {
   ) {}
 
   /** The cluster's namespaces by name, each with its pod count (from the pod cache's index when synced). */
-  async list(clusterId: string, query: ListNamespacesQuery): Promise<Page<NamespaceSummary>> {
+  /** Only the namespaces `canSee` lets through, when given (the caller's grants). */
+  async list(
+    clusterId: string,
+    query: ListNamespacesQuery,
+    canSee?: (namespace: string) => boolean,
+  ): Promise<Page<NamespaceSummary>> {
     const connection = await this.connections.get(clusterId);
     const [namespaces, facets] = await Promise.all([
       connection.call((api) => api.listNamespaces({})),
-      this.pods.facets(clusterId, {}),
+      this.pods.facets(clusterId, {}, canSee),
     ]);
     const search = query.search?.toLowerCase();
     const matching = namespaces.items
+      .filter((namespace) => !canSee || canSee(namespace.metadata.name ?? ''))
       .filter((namespace) => !search || (namespace.metadata.name ?? '').toLowerCase().includes(search))
       .sort((a, b) => (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''));
     return paginate(matching, query, (namespace) =>

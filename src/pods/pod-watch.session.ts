@@ -52,6 +52,8 @@ export class PodWatchSession {
     private readonly socket: WebSocket,
     private readonly params: Record<string, string>,
     private readonly deps: PodWatchDependencies,
+    /** The namespaces the caller may see now (undefined: all), read at each subscribe: grants may change. */
+    private readonly visibleNamespaces: () => ((namespace: string) => boolean) | undefined = () => undefined,
   ) {
     const { config } = deps;
     this.messages = new TokenBucket({
@@ -132,7 +134,8 @@ export class PodWatchSession {
   }
 
   private async subscribe(message: PodWatchSubscribeMessage, replaced: () => boolean): Promise<void> {
-    const filter = parsePodFilter(message);
+    const canSeeNamespace = this.visibleNamespaces();
+    const filter = { ...parsePodFilter(message), ...(canSeeNamespace ? { canSeeNamespace } : {}) };
     const connection = await this.deps.connections.get(this.params.clusterId);
     if (replaced()) return; // reading `pods` starts the cluster's cache: not for a subscribe nobody waits for
     const cache = connection.pods;

@@ -1,6 +1,9 @@
 import { Controller, Delete, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
-import { RequireRole } from '../auth/access.decorators.js';
+import { AccessDecider } from '../auth/access-decider.js';
+import { NarrowedToGrants, RequireRole } from '../auth/access.decorators.js';
+import { Caller } from '../auth/caller.js';
+import type { Identity } from '../auth/identity.js';
 import { ClusterParams } from '../clusters/dto/cluster.params.js';
 import { ApiEnvelope } from '../common/envelope/api-envelope.decorator.js';
 import type { JsonText } from '../common/envelope/json-text.js';
@@ -18,22 +21,35 @@ import { PodsService } from './pods.service.js';
 @ApiTags('pods')
 @Controller('clusters/:clusterId')
 export class PodsController {
-  constructor(private readonly pods: PodsService) {}
+  constructor(
+    private readonly pods: PodsService,
+    private readonly access: AccessDecider,
+  ) {}
 
   /** Pods of a cluster, filtered, sorted and paginated; STATUS, READY and RESTARTS exactly as kubectl shows them. */
   @Get('pods')
   @RequireRole('viewer')
+  @NarrowedToGrants()
   @ApiEnvelope(PodSummaryPage, { errors: [403, 404, 502, 504] })
-  listPods(@Param() { clusterId }: ClusterParams, @Query() query: ListPodsQuery): Promise<JsonText<Page<PodSummary>>> {
-    return this.pods.list(clusterId, query);
+  listPods(
+    @Param() { clusterId }: ClusterParams,
+    @Query() query: ListPodsQuery,
+    @Caller() caller: Identity,
+  ): Promise<JsonText<Page<PodSummary>>> {
+    return this.pods.list(clusterId, query, this.access.visibleNamespaces(caller, clusterId));
   }
 
   /** Counts for each choice of each filter, under the other filters. */
   @Get('pods/facets')
   @RequireRole('viewer')
+  @NarrowedToGrants()
   @ApiEnvelope(PodFacets, { errors: [403, 404, 502, 504] })
-  getPodFacets(@Param() { clusterId }: ClusterParams, @Query() query: PodFilterQuery): Promise<PodFacets> {
-    return this.pods.facets(clusterId, query);
+  getPodFacets(
+    @Param() { clusterId }: ClusterParams,
+    @Query() query: PodFilterQuery,
+    @Caller() caller: Identity,
+  ): Promise<PodFacets> {
+    return this.pods.facets(clusterId, query, this.access.visibleNamespaces(caller, clusterId));
   }
 
   @Get('namespaces/:namespace/pods/:name')

@@ -35,9 +35,13 @@ export class PodsService {
   ) {}
 
   /** A page of pods: from the cluster's synced cache, or from the API server before it has synced (same result). */
-  async list(clusterId: string, query: ListPodsQuery): Promise<JsonText<Page<PodSummary>>> {
+  async list(
+    clusterId: string,
+    query: ListPodsQuery,
+    canSeeNamespace?: (namespace: string) => boolean,
+  ): Promise<JsonText<Page<PodSummary>>> {
     const connection = await this.connections.get(clusterId);
-    const filter = parsePodFilter(query);
+    const filter = narrowed(parsePodFilter(query), canSeeNamespace);
     const sort = toPodSort(query.sortBy, query.sortOrder);
     const page = { page: query.page, pageSize: query.pageSize };
     const index = await this.readyIndex(connection, query);
@@ -51,9 +55,13 @@ export class PodsService {
   }
 
   /** Counts per status, namespace and node, each under every other filter (api.md §3.6). */
-  async facets(clusterId: string, query: PodFilterQuery): Promise<PodFacets> {
+  async facets(
+    clusterId: string,
+    query: PodFilterQuery,
+    canSeeNamespace?: (namespace: string) => boolean,
+  ): Promise<PodFacets> {
     const connection = await this.connections.get(clusterId);
-    const filter = parsePodFilter(query);
+    const filter = narrowed(parsePodFilter(query), canSeeNamespace);
     const index = await this.readyIndex(connection, query);
     return index ? index.facets(filter) : facetPodArray(await this.listFromApi(connection, query), filter);
   }
@@ -130,3 +138,8 @@ async function listAll(
 }
 
 export type { PodFilter };
+
+/** The filter narrowed to the namespaces the caller may see (api.md §6), through the index like any filter. */
+function narrowed(filter: PodFilter, canSeeNamespace: ((namespace: string) => boolean) | undefined): PodFilter {
+  return canSeeNamespace ? { ...filter, canSeeNamespace } : filter;
+}
