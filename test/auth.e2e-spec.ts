@@ -109,6 +109,7 @@ describe('identity and access (e2e)', () => {
       const response = await get('/api/clusters/sim/namespaces/team-a/pods/web');
       expect(response.status).toBe(401);
       expect(await response.json()).toMatchObject({ code: 401, reason: 'Unauthorized' });
+      expect(response.headers.get('www-authenticate')).toBe('Bearer');
       expect((await get('/healthz')).status).toBe(200);
     });
 
@@ -240,6 +241,16 @@ describe('identity and access (e2e)', () => {
     it('refuses an upgrade without a token with 401, before the upgrade', async () => {
       const error = await refusal(WsTestClient.connect(wsUrl(app, execPath('team-a'))));
       expect(error.status).toBe(401);
+      const socket = new WebSocket(wsUrl(app, execPath('team-a')));
+      const challenge = await new Promise<string | undefined>((resolve) =>
+        socket.once('unexpected-response', (_request, response) => {
+          resolve(response.headers['www-authenticate']);
+          response.resume();
+        }),
+      );
+      expect(challenge).toBe('Bearer');
+      socket.on('error', () => undefined); // the refused upgrade, already checked
+      socket.terminate();
     });
 
     it('refuses a viewer a terminal with 403, and opens an admin one, audited under its token', async () => {

@@ -23,6 +23,8 @@ export class ApiErrorFilter implements ExceptionFilter {
       response.end(); // a stream failing midway just ends; its status is already on the wire
       return;
     }
+    // RFC 6750 §3: a 401 names the scheme the client should authenticate with.
+    if (error.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
     response.status(error.status).json({
       code: error.status,
       message: error.message,

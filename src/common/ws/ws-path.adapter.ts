@@ -223,6 +223,7 @@ function refuseUpgrade(socket: Duplex, error: ApiError, requestId: string): void
   socket.end(
     `HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status] ?? 'Error'}\r\n` +
       'Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +
+      (error.status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '') +
       `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\n\r\n${body}`,
   );
 }
