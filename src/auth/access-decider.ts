@@ -1,10 +1,18 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
 import type { Role } from './access.decorators.js';
-import { allows, grantsOf, hasAnyGrant, matchesScope, namespaceScope, roleIncludes } from './access-policy.js';
+import {
+  allows,
+  grantsOf,
+  hasAnyGrant,
+  holdsEverywhere,
+  matchesScope,
+  namespaceScope,
+  roleIncludes,
+} from './access-policy.js';
 import type { AccessTarget } from './access-target.js';
 import { Authenticator } from './authenticator.js';
-import { GrantsSource, type Grant } from './grants.js';
+import { GrantsSource } from './grants.js';
 import { callerName, type Identity } from './identity.js';
 
 /**
@@ -59,8 +67,8 @@ export class AccessDecider {
     if (identity.kind === 'anonymous') return true;
     const document = this.grants.current();
     if (clusterId === undefined) {
-      const grants = grantsOf(identity, document).filter((grant) => roleIncludes(grant.role, role));
-      return narrowed ? grants.length > 0 : holdsEverywhere(grants);
+      if (!narrowed) return holdsEverywhere(identity, document, role);
+      return grantsOf(identity, document).some((grant) => roleIncludes(grant.role, role));
     }
     if (namespace === undefined && narrowed) {
       const scope = namespaceScope(identity, document, clusterId, role);
@@ -68,11 +76,6 @@ export class AccessDecider {
     }
     return allows(identity, document, role, clusterId, namespace);
   }
-}
-
-/** Whether one of these grants covers every cluster and every namespace. */
-function holdsEverywhere(grants: readonly Grant[]): boolean {
-  return grants.some((grant) => grant.clusters.includes('*') && grant.namespaces.includes('*'));
 }
 
 function where({ clusterId, namespace }: AccessTarget, narrowed: boolean): string {

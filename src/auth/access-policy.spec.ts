@@ -3,6 +3,7 @@ import {
   allows,
   grantsOf,
   hasAnyGrant,
+  holdsEverywhere,
   matchesScope,
   namespaceScope,
   roleIncludes,
@@ -239,6 +240,20 @@ describe(hasAnyGrant.name, () => {
     { who: 'anonymous', identity: ANONYMOUS, cluster: 'anything', has: true },
   ])('$who on $cluster → $has', ({ identity, cluster, has }) => {
     expect(hasAnyGrant(identity, DOCUMENT, cluster)).toBe(has);
+  });
+});
+
+describe(holdsEverywhere.name, () => {
+  it.each<{ who: string; identity: Identity; role: Role; holds: boolean }>([
+    { who: 'user portal (admin on * / *)', identity: portalUser, role: 'admin', holds: true },
+    { who: 'user portal (admin on * / *)', identity: portalUser, role: 'viewer', holds: true },
+    { who: 'alice (* clusters, some namespaces)', identity: alice, role: 'viewer', holds: false },
+    { who: 'carol in sre (all namespaces of prod-*)', identity: carolInSre, role: 'viewer', holds: false },
+    { who: 'token portal (one cluster)', identity: portalToken, role: 'viewer', holds: false },
+    { who: 'mallory', identity: mallory, role: 'viewer', holds: false },
+    { who: 'anonymous', identity: ANONYMOUS, role: 'admin', holds: true },
+  ])('$who as $role → $holds', ({ identity, role, holds }) => {
+    expect(holdsEverywhere(identity, DOCUMENT, role)).toBe(holds);
   });
 });
 

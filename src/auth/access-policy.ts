@@ -96,6 +96,20 @@ export function hasAnyGrant(identity: Identity, document: GrantsDocument, cluste
   return grantsOf(identity, document).some((grant) => matchesAnyGlob(grant.clusters, clusterId));
 }
 
+/**
+ * Whether the caller holds `required` or higher on every cluster and every namespace: what a request over every
+ * cluster that is not narrowed to the caller's grants (registering a cluster, the audit log) needs.
+ */
+export function holdsEverywhere(identity: Identity, document: GrantsDocument, required: Role): boolean {
+  if (identity.kind === 'anonymous') return true;
+  return grantsOf(identity, document).some(
+    (grant) =>
+      roleIncludes(grant.role, required) &&
+      grant.clusters.some((pattern) => glob(pattern).matchesEverything) &&
+      coversAllNamespaces(grant),
+  );
+}
+
 function isFor(subject: GrantSubject, identity: Identity): boolean {
   if ('user' in subject) return identity.kind === 'user' && identity.name === subject.user;
   if ('group' in subject) return identity.kind === 'user' && identity.groups.includes(subject.group);
