@@ -178,19 +178,11 @@ export class KubectlProcess {
   }
 
   /** Waits for kubectl to exit by itself. */
-  async wait(timeoutMs = 10_000): Promise<KubectlResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<KubectlResult>((resolveTimeout) => {
-      timer = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        resolveTimeout({ stdout: this.out, stderr: this.err, code: null, timedOut: true });
-      }, timeoutMs);
+  wait(timeoutMs = 10_000): Promise<KubectlResult> {
+    return exitWithin(this.exited, timeoutMs, () => {
+      this.child.kill('SIGKILL');
+      return { stdout: this.out, stderr: this.err };
     });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /** Stops kubectl (SIGTERM) and answers what it printed. */
@@ -296,19 +288,11 @@ export class KubectlTerminal {
   }
 
   /** Waits for kubectl to exit by itself: `stdout` is what the terminal showed, `code` kubectl's exit code. */
-  async wait(timeoutMs = 10_000): Promise<KubectlResult> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<KubectlResult>((resolveTimeout) => {
-      timer = setTimeout(() => {
-        this.child.kill('SIGKILL');
-        resolveTimeout({ stdout: this.output, stderr: this.stderr, code: null, timedOut: true });
-      }, timeoutMs);
+  wait(timeoutMs = 10_000): Promise<KubectlResult> {
+    return exitWithin(this.exited, timeoutMs, () => {
+      this.child.kill('SIGKILL');
+      return { stdout: this.output, stderr: this.stderr };
     });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
   }
 
   /**
@@ -362,6 +346,26 @@ export class KubectlTerminal {
 /** `word` as one word for a POSIX shell: single-quoted, where every character is literal, each `'` as `'\''`. */
 function shellQuoted(word: string): string {
   return `'${word.replaceAll("'", "'\\''")}'`;
+}
+
+/**
+ * How a kubectl ended, or — when it has not within `timeoutMs` — what `kill()` reports as it kills it (then
+ * `timedOut`, no code).
+ */
+async function exitWithin(
+  exited: Promise<KubectlResult>,
+  timeoutMs: number,
+  kill: () => Pick<KubectlResult, 'stdout' | 'stderr'>,
+): Promise<KubectlResult> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<KubectlResult>((resolveTimeout) => {
+    timer = setTimeout(() => resolveTimeout({ ...kill(), code: null, timedOut: true }), timeoutMs);
+  });
+  try {
+    return await Promise.race([exited, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function run(
