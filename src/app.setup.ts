@@ -2,6 +2,7 @@ import type { INestApplication } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { WsAccessCheck } from './auth/ws-access.check.js';
+import { AuditInterceptor } from './audit/audited.js';
 import { EnvelopeInterceptor } from './common/envelope/envelope.interceptor.js';
 import { JsonTextExpressAdapter } from './common/envelope/json-text.adapter.js';
 import { ApiError } from './common/errors/api-error.js';
@@ -43,7 +44,8 @@ export function configureApp(app: INestApplication): INestApplication {
 
   app.setGlobalPrefix('api', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.useGlobalPipes(createValidationPipe());
-  app.useGlobalInterceptors(new EnvelopeInterceptor(app.get(Reflector)));
+  // In this order: the audit log sees what the handler answered, before the envelope wraps it.
+  app.useGlobalInterceptors(new EnvelopeInterceptor(app.get(Reflector)), app.get(AuditInterceptor));
   app.useGlobalFilters(new ApiErrorFilter());
   app.useWebSocketAdapter(
     new WsPathAdapter(app, { pingIntervalMs: config.wsPingIntervalMs, checks: [app.get(WsAccessCheck)] }),

@@ -4,15 +4,29 @@ import { RequireRole } from '../auth/access.decorators.js';
 import { ApiEnvelope, ApiErrorEnvelopes } from '../common/envelope/api-envelope.decorator.js';
 import { RawResponse } from '../common/envelope/response-message.decorator.js';
 import type { Page } from '../common/pagination/page.js';
+import { AuditEventsService } from './audit-events.service.js';
+import { AuditEvent, AuditEventPage } from './dto/audit-event.dto.js';
 import { ExecSession, ExecSessionPage } from './dto/exec-session.dto.js';
 import { ExecSessionParams } from './dto/exec-session.params.js';
+import { ListAuditEventsQuery } from './dto/list-audit-events.query.js';
 import { ListExecSessionsQuery } from './dto/list-exec-sessions.query.js';
 import { ExecSessionsService } from './exec-sessions.service.js';
 
 @ApiTags('audit')
 @Controller('audit')
 export class AuditController {
-  constructor(private readonly sessions: ExecSessionsService) {}
+  constructor(
+    private readonly events: AuditEventsService,
+    private readonly sessions: ExecSessionsService,
+  ) {}
+
+  /** Deletes, cluster registry changes, terminals and refused requests, newest first: who, what, where, how it ended. */
+  @Get()
+  @RequireRole('admin')
+  @ApiEnvelope(AuditEventPage, { errors: [403] })
+  listAuditEvents(@Query() query: ListAuditEventsQuery): Promise<Page<AuditEvent>> {
+    return this.events.list(query);
+  }
 
   /** Terminal sessions, newest first: who ran what where, when, for how long, how it ended, bytes each way. */
   @Get('sessions')

@@ -1,6 +1,10 @@
 import { Module } from '@nestjs/common';
 import { auditConfig, type AuditConfig } from '../config/audit.config.js';
 import { ConfigError } from '../config/read-env.js';
+import { AuditEventRepository } from './audit-event.repository.js';
+import { AuditEventsService } from './audit-events.service.js';
+import { AuditTrail } from './audit-trail.js';
+import { AuditInterceptor } from './audited.js';
 import { AuditController } from './audit.controller.js';
 import { ExecAudit } from './exec-audit.js';
 import { ExecSessionRepository } from './exec-session.repository.js';
@@ -9,16 +13,20 @@ import { FolderRecordingStore } from './folder-recording-store.js';
 import { RecordingStore } from './recording-store.js';
 import { StoreExecAudit } from './store-exec-audit.js';
 
-/** The audit log: terminal sessions and their recordings (and later deletes, cluster changes and refusals). */
+/** The audit log: deletes, cluster registry changes, terminal sessions (and their recordings) and refusals. */
 @Module({
   controllers: [AuditController],
   providers: [
+    AuditEventRepository,
+    AuditEventsService,
+    AuditTrail,
+    AuditInterceptor,
     ExecSessionRepository,
     ExecSessionsService,
     { provide: RecordingStore, inject: [auditConfig.KEY], useFactory: recordingStore },
     { provide: ExecAudit, useClass: StoreExecAudit },
   ],
-  exports: [ExecAudit],
+  exports: [ExecAudit, AuditTrail, AuditInterceptor],
 })
 export class AuditModule {}
 

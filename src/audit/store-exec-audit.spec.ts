@@ -10,6 +10,8 @@ import type { AuditConfig } from '../config/audit.config.js';
 import { openDatabase, parseDatabaseUrl } from '../store/database.provider.js';
 import { migrateToLatest } from '../store/migrate.js';
 import type { Database } from '../store/schema.js';
+import { AuditEventRepository } from './audit-event.repository.js';
+import { AuditTrail } from './audit-trail.js';
 import type { ExecSessionEnd, ExecSessionStart } from './exec-audit.js';
 import { ExecSessionRepository } from './exec-session.repository.js';
 import { FolderRecordingStore } from './folder-recording-store.js';
@@ -69,6 +71,8 @@ const config = (overrides: Partial<AuditConfig> = {}): AuditConfig => ({
 describe(StoreExecAudit.name, () => {
   let db: Kysely<Database>;
   let sessions: ExecSessionRepository;
+  let events: AuditEventRepository;
+  let trail: AuditTrail;
   let dir: string;
   let logs: LogCapture;
 
@@ -76,6 +80,8 @@ describe(StoreExecAudit.name, () => {
     db = openDatabase(parseDatabaseUrl('sqlite::memory:'));
     await migrateToLatest(db, 'sqlite');
     sessions = new ExecSessionRepository(db);
+    events = new AuditEventRepository(db);
+    trail = new AuditTrail(events);
     dir = mkdtempSync(join(tmpdir(), 'pod-api-exec-audit-'));
     logs = new LogCapture();
     Logger.overrideLogger(logs);
@@ -95,7 +101,7 @@ describe(StoreExecAudit.name, () => {
   const recordingText = (key: string | null) => readFileSync(join(dir, ...(key ?? 'none').split('/')), 'utf8');
 
   it('writes the session when it opens, so a session whose end never comes is still on record', async () => {
-    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), config({ recording: false }));
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), trail, config({ recording: false }));
     await audit.start(START);
     expect(await only()).toEqual({
       id: expect.stringMatching(/^[0-9a-f-]{36}$/),
@@ -119,7 +125,7 @@ describe(StoreExecAudit.name, () => {
   });
 
   it('completes the record at the end, once, and logs one line for it without the command', async () => {
-    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), config({ recording: false }));
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), trail, config({ recording: false }));
     const session = await audit.start(START);
     await session.end(END);
     await session.end({ ...END, outcome: 'client-closed', exitCode: null });
@@ -155,7 +161,7 @@ describe(StoreExecAudit.name, () => {
   });
 
   it('keeps why a session ended other than by exiting', async () => {
-    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), config({ recording: false }));
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), trail, config({ recording: false }));
     const session = await audit.start(START);
     await session.end({
       ...END,
@@ -167,7 +173,7 @@ describe(StoreExecAudit.name, () => {
   });
 
   it('records the session as asciicast v2 under a key of its day, and completes it at the end', async () => {
-    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), config({ recordInput: true }));
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), trail, config({ recordInput: true }));
     const session = await audit.start(START);
     const { id, recording } = await only();
     expect(recording).toBe(`2026-01-02/${id}.cast`);
@@ -201,7 +207,7 @@ describe(StoreExecAudit.name, () => {
   });
 
   it('leaves input out of the recording unless EXEC_RECORD_INPUT is on', async () => {
-    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), config({ recordInput: false }));
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), trail, config({ recordInput: false }));
     const session = await audit.start(START);
     session.output('$ ');
     session.input('hunter2\r');
@@ -212,19 +218,64 @@ describe(StoreExecAudit.name, () => {
   });
 
   it('fails the opening clearly when the session cannot be written to the store', async () => {
-    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), config());
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), trail, config());
     await db.destroy();
     const error = await audit.start(START).catch((thrown: unknown) => thrown);
     expect(error).toEqual(
       new ApiError(503, 'AuditUnavailable', 'the terminal was not opened: it could not be written to the audit log'),
     );
-    expect(logs.events('exec.audit.failed')).toEqual([
-      expect.objectContaining({ stage: 'start', requestId: 'req-1', clusterId: 'prod', pod: 'web-0' }),
+    expect(logs.events('audit.failed')).toEqual([
+      expect.objectContaining({
+        stage: 'begin',
+        action: 'exec.session',
+        requestId: 'req-1',
+        clusterId: 'prod',
+        name: 'web-0',
+      }),
+    ]);
+  });
+
+  it("is one entry of the audit log of actions, under the session's id, completed with how it ended", async () => {
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), trail, config({ recording: false }));
+    const session = await audit.start(START);
+    const entries = () => events.list({}, { page: 1, pageSize: 10 }).then((page) => page.items);
+    const { id } = await only();
+    expect(await entries()).toEqual([
+      {
+        id,
+        at: '2026-01-02T03:04:05.678Z',
+        requestId: 'req-1',
+        caller: 'anonymous',
+        action: 'exec.session',
+        clusterId: 'prod',
+        namespace: 'shop',
+        name: 'web-0',
+        request: 'WS /ws/clusters/prod/namespaces/shop/pods/web-0/exec',
+        outcome: null,
+        status: null,
+        reason: null,
+        detail: null,
+      },
+    ]);
+    await session.end(END);
+    expect(await entries()).toEqual([
+      expect.objectContaining({ id, outcome: 'succeeded', detail: 'exited with code 3' }),
+    ]);
+    expect(JSON.stringify(await entries())).not.toContain('SECRET-ON-THE-COMMAND-LINE');
+  });
+
+  it('marks a terminal the cluster refused as failed in the audit log of actions', async () => {
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), trail, config({ recording: false }));
+    const session = await audit.start(START);
+    await session.end({ ...END, outcome: 'upstream-failed', exitCode: null, detail: 'pods "web-0" is forbidden' });
+    const { items } = await events.list({}, { page: 1, pageSize: 10 });
+    expect(items).toEqual([
+      expect.objectContaining({ outcome: 'failed', detail: 'upstream-failed: pods "web-0" is forbidden' }),
     ]);
   });
 
   it('goes on without a recording that cannot be created, and says why in the record', async () => {
-    const audit = new StoreExecAudit(sessions, new UncreatableRecordings(), config());
+    const audit = new StoreExecAudit(sessions, new UncreatableRecordings(), trail, config());
     const session = await audit.start(START);
     session.resized(80, 24);
     session.output('still works');
@@ -242,7 +293,7 @@ describe(StoreExecAudit.name, () => {
   });
 
   it('goes on when the recording fails midway: logged once, the record says it is incomplete', async () => {
-    const audit = new StoreExecAudit(sessions, new FullDiskRecordings(), config());
+    const audit = new StoreExecAudit(sessions, new FullDiskRecordings(), trail, config());
     const session = await audit.start(START);
     for (let i = 0; i < 20; i++) session.output(`line ${i}\r\n`);
     await session.end(END);
@@ -258,7 +309,7 @@ describe(StoreExecAudit.name, () => {
   });
 
   it('ends the terminal normally when the end cannot be stored, keeping the end in the log', async () => {
-    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), config({ recording: false }));
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), trail, config({ recording: false }));
     const session = await audit.start(START);
     await db.destroy();
     await expect(session.end(END)).resolves.toBeUndefined();
@@ -269,7 +320,7 @@ describe(StoreExecAudit.name, () => {
   });
 
   it('completes the recordings of sessions still open when the service stops, and leaves their end to them', async () => {
-    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), config());
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), trail, config());
     const session = await audit.start(START);
     session.resized(90, 30);
     session.output('still running');
@@ -286,7 +337,7 @@ describe(StoreExecAudit.name, () => {
   });
 
   it('ignores terminal events after the end', async () => {
-    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), config());
+    const audit = new StoreExecAudit(sessions, new FolderRecordingStore(dir), trail, config());
     const session = await audit.start(START);
     session.output('before');
     await session.end(END);

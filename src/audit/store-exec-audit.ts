@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import { ApiError } from '../common/errors/api-error.js';
 import { auditConfig, type AuditConfig } from '../config/audit.config.js';
+import type { AuditEventEnd } from './audit-event.js';
+import { AuditTrail, type AuditedAction } from './audit-trail.js';
 import { ExecAudit, type ExecSessionAudit, type ExecSessionEnd, type ExecSessionStart } from './exec-audit.js';
 import { ExecSessionRepository } from './exec-session.repository.js';
 import { RecordingStore } from './recording-store.js';
@@ -22,6 +24,7 @@ export class StoreExecAudit extends ExecAudit implements OnApplicationShutdown {
   constructor(
     private readonly sessions: ExecSessionRepository,
     private readonly recordings: RecordingStore,
+    private readonly trail: AuditTrail,
     @Inject(auditConfig.KEY) private readonly config: AuditConfig,
   ) {
     super();
@@ -30,17 +33,31 @@ export class StoreExecAudit extends ExecAudit implements OnApplicationShutdown {
   async start(start: ExecSessionStart): Promise<ExecSessionAudit> {
     const id = randomUUID();
     const key = this.config.recording ? recordingKey(start.startedAt, id) : null;
+    // The terminal's line in the audit log of actions, under the same id as its session record.
+    const entry = await this.trail.begin(
+      {
+        action: 'exec.session',
+        caller: start.caller,
+        target: { clusterId: start.clusterId, namespace: start.namespace, name: start.pod },
+        request: `WS /ws/clusters/${start.clusterId}/namespaces/${start.namespace}/pods/${start.pod}/exec`,
+        requestId: start.requestId,
+        at: start.startedAt,
+      },
+      id,
+    );
     try {
       await this.sessions.insert({ ...start, id, recording: key });
     } catch (error) {
       this.logger.error({ event: 'exec.audit.failed', stage: 'start', ...targetOf(start), detail: messageOf(error) });
-      throw new ApiError(
+      const refusal = new ApiError(
         503,
         'AuditUnavailable',
         'the terminal was not opened: it could not be written to the audit log',
       );
+      await entry.end({ outcome: 'failed', status: refusal.status, reason: refusal.reason, detail: refusal.message });
+      throw refusal;
     }
-    const session = new AuditedSession(id, start, this.sessions, this.logger, () => this.open.delete(session));
+    const session = new AuditedSession(id, start, entry, this.sessions, this.logger, () => this.open.delete(session));
     if (key !== null) await session.record(key, this.recordings, this.config.recordInput);
     this.open.add(session);
     return session;
@@ -65,6 +82,7 @@ class AuditedSession implements ExecSessionAudit {
   constructor(
     private readonly id: string,
     private readonly start: ExecSessionStart,
+    private readonly entry: AuditedAction,
     private readonly sessions: ExecSessionRepository,
     private readonly logger: Logger,
     private readonly onEnd: () => void,
@@ -123,6 +141,7 @@ class AuditedSession implements ExecSessionAudit {
         detail: messageOf(error),
       });
     }
+    await this.entry.end(actionEnd(end));
     // The end, also in the log: it outlives a store that could not take it. The command stays out of the log: an
     // argument may be a secret (`mysql -p…`), and the store, which admins alone read, keeps it.
     this.logger.log({
@@ -143,6 +162,13 @@ class AuditedSession implements ExecSessionAudit {
     this.recordingError = reason;
     this.logger.error({ event: 'exec.recording.failed', sessionId: this.id, ...targetOf(this.start), reason });
   }
+}
+
+/** A terminal's end in the audit log of actions: it failed only when the cluster refused or lost it. */
+function actionEnd({ outcome, exitCode, detail }: ExecSessionEnd): AuditEventEnd {
+  const how = outcome === 'exited' ? `exited with code ${exitCode}` : outcome;
+  const text = detail ? `${how}: ${detail}` : how;
+  return outcome === 'upstream-failed' ? { outcome: 'failed', detail: text } : { outcome: 'succeeded', detail: text };
 }
 
 /** One folder a day (UTC), so that a recordings folder stays browsable and old days can be removed whole. */

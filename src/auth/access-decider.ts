@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
+import { AuditTrail } from '../audit/audit-trail.js';
 import { ApiError } from '../common/errors/api-error.js';
+import { currentRequestId } from '../common/request-context.js';
 import type { Role } from './access.decorators.js';
 import {
   allows,
@@ -26,6 +28,7 @@ export class AccessDecider {
   constructor(
     private readonly authenticator: Authenticator,
     private readonly grants: GrantsSource,
+    private readonly audit: AuditTrail,
   ) {}
 
   /** The caller behind `token` (none: anonymous, when `AUTH_MODE` allows it). */
@@ -34,14 +37,26 @@ export class AccessDecider {
   }
 
   /**
-   * Refuses with 403 unless `identity` holds `role` (or a higher one) on the target. A route over every cluster needs
-   * the role on every cluster and namespace (`*`); over a whole cluster, on every namespace of it. A `narrowed` route
-   * answers only what the caller may see, so there some grant with the role in the cluster (or in any cluster) will do.
+   * Refuses with 403 unless `identity` holds `role` (or a higher one) on the target, and writes the refusal to the
+   * audit log first. A route over every cluster needs the role on every cluster and namespace (`*`); over a whole
+   * cluster, on every namespace of it. A `narrowed` route answers only what the caller may see, so there some grant
+   * with the role in the cluster (or in any cluster) will do. `request` names what was asked (`DELETE /api/…`).
    */
-  authorize(identity: Identity, role: Role, target: AccessTarget, { narrowed = false } = {}): void {
+  async authorize(
+    identity: Identity,
+    role: Role,
+    target: AccessTarget,
+    { request, narrowed = false }: { request: string; narrowed?: boolean },
+  ): Promise<void> {
     if (this.holds(identity, role, target, narrowed)) return;
-    this.logger.log({ event: 'access.denied', caller: callerName(identity), role, ...target });
-    throw new ApiError(403, 'Forbidden', `${callerName(identity)} needs the ${role} role ${where(target, narrowed)}`);
+    const caller = callerName(identity);
+    const refusal = new ApiError(403, 'Forbidden', `${caller} needs the ${role} role ${where(target, narrowed)}`);
+    this.logger.log({ event: 'access.denied', caller, role, ...target, request });
+    await this.audit.denied(
+      { action: 'access.denied', caller, target, request, requestId: currentRequestId() ?? 'none', at: new Date() },
+      { status: refusal.status, reason: refusal.reason, detail: refusal.message },
+    );
+    throw refusal;
   }
 
   /**

@@ -32,7 +32,10 @@ export class AccessGuard implements CanActivate {
     request.identity = identity;
     if (role !== undefined) {
       const narrowed = this.reflector.getAllAndOverride<boolean>(NARROWED_ROUTE, targets) === true;
-      this.decider.authorize(identity, role, accessTarget(request.params, request.query), { narrowed });
+      await this.decider.authorize(identity, role, accessTarget(request.params, request.query), {
+        request: `${request.method} ${request.path}`,
+        narrowed,
+      });
     }
     return true;
   }

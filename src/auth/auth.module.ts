@@ -1,5 +1,6 @@
 import { Global, Module } from '@nestjs/common';
 import { APP_GUARD, DiscoveryModule } from '@nestjs/core';
+import { AuditModule } from '../audit/audit.module.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { AccessDecider } from './access-decider.js';
 import { AccessGuard } from './access.guard.js';
@@ -15,7 +16,7 @@ import { WsAccessCheck } from './ws-access.check.js';
  */
 @Global()
 @Module({
-  imports: [DiscoveryModule],
+  imports: [DiscoveryModule, AuditModule],
   controllers: [AuthController],
   providers: [
     {

@@ -60,7 +60,8 @@ export class WsAccessCheck implements WsUpgradeCheck, OnApplicationBootstrap {
       { queryTokenAllowed: this.config.queryTokenAllowed },
     );
     const identity = await this.decider.identify(token);
-    this.decider.authorize(identity, role, accessTarget(request.route.params), {
+    await this.decider.authorize(identity, role, accessTarget(request.route.params), {
+      request: `WS ${(request.url ?? '').split('?')[0]}`, // never the query: it may carry a token
       narrowed: this.narrowed.has(request.route.pattern),
     });
     upgrade.identity = identity;

@@ -1,6 +1,7 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AccessDecider } from '../auth/access-decider.js';
+import { Audited } from '../audit/audited.js';
 import { NarrowedToGrants, RequireRole } from '../auth/access.decorators.js';
 import { Caller } from '../auth/caller.js';
 import type { Identity } from '../auth/identity.js';
@@ -41,6 +42,7 @@ export class ClustersController {
   /** Registers a cluster; its credentials are stored encrypted and never returned. */
   @Post()
   @RequireRole('admin')
+  @Audited('cluster.register')
   @ApiEnvelope(RegisteredCluster, { status: 201, errors: [409, 503] })
   registerCluster(@Body() body: RegisterClusterBody): Promise<RegisteredCluster> {
     return this.clusters.register(body);
@@ -49,6 +51,7 @@ export class ClustersController {
   /** Changes a registered cluster (clusters from kubeconfig or in-cluster configuration: 409). */
   @Put(':clusterId')
   @RequireRole('admin')
+  @Audited('cluster.update')
   @ApiEnvelope(Cluster, { errors: [404, 409, 503] })
   updateCluster(@Param() { clusterId }: ClusterParams, @Body() body: UpdateClusterBody): Promise<Cluster> {
     return this.clusters.update(clusterId, body);
@@ -57,6 +60,7 @@ export class ClustersController {
   /** Unregisters a cluster: its caches stop, its open log streams and terminals close. */
   @Delete(':clusterId')
   @RequireRole('admin')
+  @Audited('cluster.unregister')
   @ResponseMessage('Cluster deleted successfully')
   @ApiEnvelope(null, { errors: [404, 409], message: 'Cluster deleted successfully' })
   async deleteCluster(@Param() { clusterId }: ClusterParams): Promise<void> {

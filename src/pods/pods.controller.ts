@@ -1,6 +1,7 @@
 import { Controller, Delete, Get, Param, Query } from '@nestjs/common';
 import { ApiTags } from '@nestjs/swagger';
 import { AccessDecider } from '../auth/access-decider.js';
+import { Audited } from '../audit/audited.js';
 import { NarrowedToGrants, RequireRole } from '../auth/access.decorators.js';
 import { Caller } from '../auth/caller.js';
 import type { Identity } from '../auth/identity.js';
@@ -62,6 +63,7 @@ export class PodsController {
   /** Deletes a pod, gracefully unless `force`; kubectl's grace-period rules apply. */
   @Delete('namespaces/:namespace/pods/:name')
   @RequireRole('operator')
+  @Audited('pod.delete')
   @ResponseMessage('Pod deleted successfully')
   @ApiEnvelope(null, { errors: [403, 404, 502, 504], message: 'Pod deleted successfully' })
   async deletePod(@Param() pod: PodParams, @Query() query: DeletePodQuery): Promise<void> {

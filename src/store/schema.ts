@@ -6,6 +6,7 @@
 export interface Database {
   clusters: ClustersTable;
   exec_sessions: ExecSessionsTable;
+  audit_events: AuditEventsTable;
 }
 
 /** The registry of clusters added through the API (kubeconfig and in-cluster entries are not stored). */
@@ -46,6 +47,33 @@ export interface ExecSessionsTable {
   recording: string | null;
   /** Why the recording is missing or incomplete, when it is. */
   recording_error: string | null;
+}
+
+/**
+ * The audit log of actions and refusals (api.md §6): a row is written before an action is taken and completed with
+ * its outcome, so an action the service never saw end (a crash) keeps a row without `outcome`; a refusal is written
+ * whole at once.
+ */
+export interface AuditEventsTable {
+  id: string;
+  /** When the action began (or was refused). */
+  at: string;
+  request_id: string;
+  caller: string;
+  /** One of AUDIT_ACTIONS (src/audit/audit-event.ts). */
+  action: string;
+  cluster_id: string | null;
+  namespace: string | null;
+  /** The pod, for actions on one. */
+  name: string | null;
+  /** The method and path the action came as (`DELETE /api/clusters/…`, `WS /ws/…`), never a query string. */
+  request: string;
+  /** One of AUDIT_OUTCOMES; null until the action ends. */
+  outcome: string | null;
+  /** The HTTP status of a failure or refusal, decimal text. */
+  status: string | null;
+  reason: string | null;
+  detail: string | null;
 }
 
 /** The two database engines the store runs on; the SQL the store writes means the same on both. */

@@ -56,7 +56,7 @@ async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
 
 /** The real migrations followed by one that creates a table and then fails. */
 /** Every migration the store ships, in the order they apply. */
-const MIGRATIONS = ['0001-clusters', '0002-exec-sessions'];
+const MIGRATIONS = ['0001-clusters', '0002-exec-sessions', '0003-audit-events'];
 
 function withBrokenMigration(dialect: 'sqlite' | 'postgres'): MigrationProvider {
   const broken: Migration = {
@@ -116,7 +116,13 @@ describe.each(testDatabaseTargets())('store on $dialect', (target) => {
     const db = open();
     await expect(migrateToLatest(db, target.dialect)).resolves.toEqual(MIGRATIONS);
     await expect(migrateToLatest(db, target.dialect)).resolves.toEqual([]);
-    expect(await tableNames(db)).toEqual(['clusters', 'exec_sessions', 'kysely_migration', 'kysely_migration_lock']);
+    expect(await tableNames(db)).toEqual([
+      'audit_events',
+      'clusters',
+      'exec_sessions',
+      'kysely_migration',
+      'kysely_migration_lock',
+    ]);
     expect(await appliedMigrations(db)).toEqual(MIGRATIONS);
   });
 
