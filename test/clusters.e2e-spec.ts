@@ -441,6 +441,19 @@ describe('clusters (e2e)', () => {
           message: 'cannot store cluster credentials: ENCRYPTION_KEY is not configured',
         });
         expect(logger.atLevel('error')).toEqual([]);
+        expect(logger.eventLines('request.failed')).toEqual([
+          expect.objectContaining({
+            level: 'warn',
+            message: {
+              event: 'request.failed',
+              method: 'POST',
+              path: '/api/clusters',
+              status: 503,
+              reason: 'NotConfigured',
+              detail: 'cannot store cluster credentials: ENCRYPTION_KEY is not configured',
+            },
+          }),
+        ]);
       } finally {
         await keyless.close();
       }

@@ -1,6 +1,9 @@
 import WebSocket from 'ws';
 import { runServiceToExit, startService, type ServiceProcess } from './helpers/service-process.js';
 
+// Each test starts the built service as a process of its own: a few seconds on an idle machine, more on a busy one.
+jest.setTimeout(30_000);
+
 describe('service process (e2e)', () => {
   let service: ServiceProcess | undefined;
   afterEach(async () => {

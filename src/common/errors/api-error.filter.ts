@@ -37,7 +37,10 @@ export class ApiErrorFilter implements ExceptionFilter {
 
   private toApiError(exception: unknown, host: ArgumentsHost): ApiError {
     if (exception instanceof ApiError) {
-      if (exception.status >= 500 && exception.reason === 'Internal') this.logUnexpected(exception, host);
+      if (exception.status >= 500) {
+        if (exception.reason === 'Internal') this.logUnexpected(exception, host);
+        else this.logExpected(exception, host);
+      }
       return exception;
     }
     // Nest wraps body-parser's errors into HttpExceptions, keeping the original as `cause`.
@@ -46,6 +49,22 @@ export class ApiErrorFilter implements ExceptionFilter {
     if (exception instanceof HttpException) return fromHttpException(exception);
     this.logUnexpected(exception, host);
     return ApiError.internal();
+  }
+
+  /**
+   * A failure the service foresaw and named (a setting missing, the audit log or a cluster unreachable): one line an
+   * operator can act on, no stack. Client errors (4xx) are the client's to read in the answer, and are not logged.
+   */
+  private logExpected(error: ApiError, host: ArgumentsHost): void {
+    const request = host.getType() === 'http' ? host.switchToHttp().getRequest<Request>() : undefined;
+    this.logger.warn({
+      event: 'request.failed',
+      method: request?.method,
+      path: request?.path,
+      status: error.status,
+      reason: error.reason,
+      detail: error.message,
+    });
   }
 
   private logUnexpected(exception: unknown, host: ArgumentsHost): void {
