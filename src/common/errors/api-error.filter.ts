@@ -37,10 +37,8 @@ export class ApiErrorFilter implements ExceptionFilter {
 
   private toApiError(exception: unknown, host: ArgumentsHost): ApiError {
     if (exception instanceof ApiError) {
-      if (exception.status >= 500) {
-        if (exception.reason === 'Internal') this.logUnexpected(exception, host);
-        else this.logExpected(exception, host);
-      }
+      if (exception.reason === 'Internal') this.logUnexpected(exception, host);
+      else if (exception.status === 503) this.logUnavailable(exception, host);
       return exception;
     }
     // Nest wraps body-parser's errors into HttpExceptions, keeping the original as `cause`.
@@ -52,10 +50,11 @@ export class ApiErrorFilter implements ExceptionFilter {
   }
 
   /**
-   * A failure the service foresaw and named (a setting missing, the audit log or a cluster unreachable): one line an
-   * operator can act on, no stack. Client errors (4xx) are the client's to read in the answer, and are not logged.
+   * The service itself cannot serve, for a reason it foresaw and named (a setting missing, the audit log or the
+   * identity provider unreachable): one line an operator can act on, no stack. A cluster's failures (502, 504) are
+   * logged by its connection, once per outage rather than per request; client errors are the client's to read.
    */
-  private logExpected(error: ApiError, host: ArgumentsHost): void {
+  private logUnavailable(error: ApiError, host: ArgumentsHost): void {
     const request = host.getType() === 'http' ? host.switchToHttp().getRequest<Request>() : undefined;
     this.logger.warn({
       event: 'request.failed',
