@@ -35,6 +35,8 @@ export class FakeIdentityProvider {
     readonly issuer: string,
     readonly fetch: typeof globalThis.fetch,
     private readonly agent: Agent,
+    /** The CA its certificate is signed by, for a service process to trust (NODE_EXTRA_CA_CERTS). */
+    readonly caPem: string,
   ) {}
 
   static async start(): Promise<FakeIdentityProvider> {
@@ -46,7 +48,7 @@ export class FakeIdentityProvider {
     const agent = new Agent({ connect: { ca: tls.caPem } });
     const trustingFetch = ((input: string, init?: RequestInit) =>
       undiciFetch(input, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch;
-    const provider = new FakeIdentityProvider(server, `https://127.0.0.1:${port}`, trustingFetch, agent);
+    const provider = new FakeIdentityProvider(server, `https://127.0.0.1:${port}`, trustingFetch, agent, tls.caPem);
     server.on('request', (req: IncomingMessage, res: ServerResponse) => provider.handle(req, res));
     return provider;
   }
