@@ -1,13 +1,12 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
-import { PageQuery } from '../../common/pagination/page-query.js';
 import { IsClusterId } from '../../common/validation/kube-names.js';
-import { IsRfc3339Time } from '../../common/validation/kube-time.js';
 import { IsOmittable } from '../../common/validation/presence.js';
+import { TimeRangePageQuery } from './time-range.query.js';
 import { AUDIT_ACTIONS, AUDIT_OUTCOMES, type AuditAction, type AuditOutcome } from '../audit-event.js';
 
 /** The filters of the audit log (api.md §6). */
-export class ListAuditEventsQuery extends PageQuery {
+export class ListAuditEventsQuery extends TimeRangePageQuery {
   @ApiPropertyOptional({ description: 'Only entries in this cluster', example: 'prod-eu' })
   @IsOmittable()
   @IsClusterId()
@@ -33,22 +32,4 @@ export class ListAuditEventsQuery extends PageQuery {
   @IsOmittable()
   @IsIn(AUDIT_OUTCOMES, { message: `must be one of ${AUDIT_OUTCOMES.join(', ')}` })
   outcome?: AuditOutcome;
-
-  @ApiPropertyOptional({
-    description: 'Only entries at or after this RFC 3339 time',
-    format: 'date-time',
-    example: '2026-01-01T00:00:00Z',
-  })
-  @IsOmittable()
-  @IsRfc3339Time()
-  since?: string;
-
-  @ApiPropertyOptional({
-    description: 'Only entries before this RFC 3339 time',
-    format: 'date-time',
-    example: '2026-01-02T00:00:00Z',
-  })
-  @IsOmittable()
-  @IsRfc3339Time()
-  until?: string;
 }
