@@ -14,6 +14,7 @@ import { WsPathAdapter } from './common/ws/ws-path.adapter.js';
 import { httpConfig, type HttpConfig } from './config/http.config.js';
 import { MetricsService } from './health/metrics.service.js';
 import { serveOpenApi } from './openapi.js';
+import { WsRateLimitCheck } from './rate-limit/ws-rate-limit.check.js';
 
 /**
  * Everything that makes a Nest application this service, shared by `main.ts` and the tests so both run the same
@@ -46,7 +47,11 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useGlobalInterceptors(new EnvelopeInterceptor(app.get(Reflector)));
   app.useGlobalFilters(new ApiErrorFilter());
   app.useWebSocketAdapter(
-    new WsPathAdapter(app, { pingIntervalMs: config.wsPingIntervalMs, checks: [app.get(WsAccessCheck)] }),
+    new WsPathAdapter(app, {
+      pingIntervalMs: config.wsPingIntervalMs,
+      // Access first: an upgrade refused there spends nothing of the caller's rate limits.
+      checks: [app.get(WsAccessCheck), app.get(WsRateLimitCheck)],
+    }),
   );
   serveOpenApi(app);
   return app;

@@ -7,6 +7,7 @@ import type { Identity } from '../auth/identity.js';
 import { ApiEnvelope } from '../common/envelope/api-envelope.decorator.js';
 import { ResponseMessage } from '../common/envelope/response-message.decorator.js';
 import type { Page } from '../common/pagination/page.js';
+import { RateLimitedWrite } from '../rate-limit/rate-limit.decorators.js';
 import { ClustersService } from './clusters.service.js';
 import { Cluster, ClusterPage, ClusterTestResult, RegisteredCluster } from './dto/cluster.dto.js';
 import { ClusterParams } from './dto/cluster.params.js';
@@ -41,6 +42,7 @@ export class ClustersController {
   /** Registers a cluster; its credentials are stored encrypted and never returned. */
   @Post()
   @RequireRole('admin')
+  @RateLimitedWrite()
   @ApiEnvelope(RegisteredCluster, { status: 201, errors: [409, 503] })
   registerCluster(@Body() body: RegisterClusterBody): Promise<RegisteredCluster> {
     return this.clusters.register(body);
@@ -49,6 +51,7 @@ export class ClustersController {
   /** Changes a registered cluster (clusters from kubeconfig or in-cluster configuration: 409). */
   @Put(':clusterId')
   @RequireRole('admin')
+  @RateLimitedWrite()
   @ApiEnvelope(Cluster, { errors: [404, 409, 503] })
   updateCluster(@Param() { clusterId }: ClusterParams, @Body() body: UpdateClusterBody): Promise<Cluster> {
     return this.clusters.update(clusterId, body);
@@ -57,6 +60,7 @@ export class ClustersController {
   /** Unregisters a cluster: its caches stop, its open log streams and terminals close. */
   @Delete(':clusterId')
   @RequireRole('admin')
+  @RateLimitedWrite()
   @ResponseMessage('Cluster deleted successfully')
   @ApiEnvelope(null, { errors: [404, 409], message: 'Cluster deleted successfully' })
   async deleteCluster(@Param() { clusterId }: ClusterParams): Promise<void> {
@@ -67,6 +71,7 @@ export class ClustersController {
   @Post(':clusterId/test')
   @HttpCode(200)
   @RequireRole('viewer')
+  @RateLimitedWrite()
   @ApiEnvelope(ClusterTestResult, { errors: [404] })
   testCluster(@Param() { clusterId }: ClusterParams): Promise<ClusterTestResult> {
     return this.clusters.test(clusterId);
