@@ -8,6 +8,7 @@ import { ExecModule } from './exec/exec.module.js';
 import { LogsModule } from './logs/logs.module.js';
 import { NamespacesModule } from './namespaces/namespaces.module.js';
 import { PodsModule } from './pods/pods.module.js';
+import { RateLimitModule } from './rate-limit/rate-limit.module.js';
 import { HealthModule } from './health/health.module.js';
 import { StoreModule } from './store/store.module.js';
 
@@ -16,6 +17,7 @@ import { StoreModule } from './store/store.module.js';
     ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: ALL_CONFIGS }),
     HealthModule,
     AuthModule,
+    RateLimitModule,
     StoreModule,
     ClustersModule,
     PodsModule,

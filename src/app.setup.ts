@@ -9,16 +9,18 @@ import { ApiError } from './common/errors/api-error.js';
 import { ApiErrorFilter } from './common/errors/api-error.filter.js';
 import { observeRequests } from './common/http-observer.js';
 import { JSON_BODY_TYPES, requireJsonBodies } from './common/json-bodies.js';
+import { docsContentSecurityPolicy, securityHeaders } from './common/security-headers.js';
 import { MemoizedValidationPipe } from './common/validation/memoized-validation.pipe.js';
 import { validationDetails } from './common/validation/validation-details.js';
 import { WsPathAdapter } from './common/ws/ws-path.adapter.js';
 import { httpConfig, type HttpConfig } from './config/http.config.js';
 import { MetricsService } from './health/metrics.service.js';
-import { serveOpenApi } from './openapi.js';
+import { OPENAPI_UI_PATH, serveOpenApi } from './openapi.js';
+import { WsRateLimitCheck } from './rate-limit/ws-rate-limit.check.js';
 
 /**
  * Everything that makes a Nest application this service, shared by `main.ts` and the tests so both run the same
- * stack: /api prefix, body limits, request ids and metrics, validation, the envelope, the error filter, the
+ * stack: security headers, /api prefix, body limits, request ids and metrics, validation, the envelope, the error filter, the
  * WebSocket adapter and the OpenAPI document.
  */
 export function configureApp(app: INestApplication): INestApplication {
@@ -34,6 +36,10 @@ export function configureApp(app: INestApplication): INestApplication {
   // Every answer is computed for the request; hashing each body for an ETag costs more than it ever saves.
   express.set('etag', false);
   express.set('query parser', 'simple'); // `?a[b]=c` stays a string, never an object a DTO did not ask for
+  // First, so that every answer carries them, refusals by the middleware below included. WebSocket upgrades do not
+  // pass through Express: they are answered by the adapter.
+  express.use(securityHeaders());
+  express.use(`/${OPENAPI_UI_PATH}`, docsContentSecurityPolicy());
   express.use(
     observeRequests((observation) =>
       metrics.observeRequest(observation.method, observation.route, observation.status, observation.seconds),
@@ -48,7 +54,11 @@ export function configureApp(app: INestApplication): INestApplication {
   app.useGlobalInterceptors(new EnvelopeInterceptor(app.get(Reflector)), app.get(AuditInterceptor));
   app.useGlobalFilters(new ApiErrorFilter());
   app.useWebSocketAdapter(
-    new WsPathAdapter(app, { pingIntervalMs: config.wsPingIntervalMs, checks: [app.get(WsAccessCheck)] }),
+    new WsPathAdapter(app, {
+      pingIntervalMs: config.wsPingIntervalMs,
+      // Access first: an upgrade refused there spends nothing of the caller's rate limits.
+      checks: [app.get(WsAccessCheck), app.get(WsRateLimitCheck)],
+    }),
   );
   serveOpenApi(app);
   return app;

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { DiscoveryService, Reflector } from '@nestjs/core';
-import { GATEWAY_OPTIONS } from '@nestjs/websockets/constants.js';
 import { ApiError } from '../common/errors/api-error.js';
+import { pathGateways } from '../common/ws/gateways.js';
 import type { UpgradedRequest, WsUpgradeCheck } from '../common/ws/ws-path.adapter.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { AccessDecider } from './access-decider.js';
@@ -34,16 +34,12 @@ export class WsAccessCheck implements WsUpgradeCheck, OnApplicationBootstrap {
   ) {}
 
   onApplicationBootstrap(): void {
-    for (const wrapper of this.discovery.getProviders()) {
-      const gateway = wrapper.metatype as (abstract new (...args: never[]) => unknown) | undefined;
-      if (!gateway || typeof gateway !== 'function') continue;
-      const options = Reflect.getMetadata(GATEWAY_OPTIONS, gateway) as { path?: string } | undefined;
-      if (typeof options?.path !== 'string') continue;
+    for (const { path, gateway } of pathGateways(this.discovery)) {
       const role = this.reflector.get<boolean>(PUBLIC_ROUTE, gateway)
         ? 'public'
         : this.reflector.get<Role | undefined>(REQUIRED_ROLE, gateway);
-      if (role !== undefined) this.roles.set(options.path, role);
-      if (this.reflector.get<boolean>(NARROWED_ROUTE, gateway)) this.narrowed.add(options.path);
+      if (role !== undefined) this.roles.set(path, role);
+      if (this.reflector.get<boolean>(NARROWED_ROUTE, gateway)) this.narrowed.add(path);
     }
   }
 

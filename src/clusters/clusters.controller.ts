@@ -8,6 +8,7 @@ import type { Identity } from '../auth/identity.js';
 import { ApiEnvelope } from '../common/envelope/api-envelope.decorator.js';
 import { ResponseMessage } from '../common/envelope/response-message.decorator.js';
 import type { Page } from '../common/pagination/page.js';
+import { RateLimitedWrite } from '../rate-limit/rate-limit.decorators.js';
 import { ClustersService } from './clusters.service.js';
 import { Cluster, ClusterPage, ClusterTestResult, RegisteredCluster } from './dto/cluster.dto.js';
 import { ClusterParams } from './dto/cluster.params.js';
@@ -42,6 +43,7 @@ export class ClustersController {
   /** Registers a cluster; its credentials are stored encrypted and never returned. */
   @Post()
   @RequireRole('admin')
+  @RateLimitedWrite()
   @Audited('cluster.register')
   @ApiEnvelope(RegisteredCluster, { status: 201, errors: [409, 503] })
   registerCluster(@Body() body: RegisterClusterBody): Promise<RegisteredCluster> {
@@ -51,6 +53,7 @@ export class ClustersController {
   /** Changes a registered cluster (clusters from kubeconfig or in-cluster configuration: 409). */
   @Put(':clusterId')
   @RequireRole('admin')
+  @RateLimitedWrite()
   @Audited('cluster.update')
   @ApiEnvelope(Cluster, { errors: [404, 409, 503] })
   updateCluster(@Param() { clusterId }: ClusterParams, @Body() body: UpdateClusterBody): Promise<Cluster> {
@@ -60,6 +63,7 @@ export class ClustersController {
   /** Unregisters a cluster: its caches stop, its open log streams and terminals close. */
   @Delete(':clusterId')
   @RequireRole('admin')
+  @RateLimitedWrite()
   @Audited('cluster.unregister')
   @ResponseMessage('Cluster deleted successfully')
   @ApiEnvelope(null, { errors: [404, 409], message: 'Cluster deleted successfully' })
@@ -71,6 +75,7 @@ export class ClustersController {
   @Post(':clusterId/test')
   @HttpCode(200)
   @RequireRole('viewer')
+  @RateLimitedWrite()
   @ApiEnvelope(ClusterTestResult, { errors: [404] })
   testCluster(@Param() { clusterId }: ClusterParams): Promise<ClusterTestResult> {
     return this.clusters.test(clusterId);

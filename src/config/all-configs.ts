@@ -6,6 +6,7 @@ import { httpConfig } from './http.config.js';
 import { kubeConfig } from './kube.config.js';
 import { logsConfig } from './logs.config.js';
 import { podsConfig } from './pods.config.js';
+import { rateLimitConfig } from './rate-limit.config.js';
 import { ConfigError } from './read-env.js';
 
 /** Every capability's settings; each is validated at start, before the application is built. */
@@ -18,6 +19,7 @@ export const ALL_CONFIGS = [
   logsConfig,
   execConfig,
   auditConfig,
+  rateLimitConfig,
 ];
 
 /** Runs every validation and reports all problems at once, so one start names every wrong setting. */

@@ -7,11 +7,13 @@ import { ClusterConnections } from '../clusters/cluster-connections.js';
 import type { AdmittedUpgrade } from '../auth/ws-access.check.js';
 import { ANONYMOUS, callerName } from '../auth/identity.js';
 import { execConfig, type ExecConfig } from '../config/exec.config.js';
+import { RateLimitedUpgrade } from '../rate-limit/rate-limit.decorators.js';
 import { TerminalSession } from './terminal.session.js';
 import { TerminalSessions } from './terminal-sessions.js';
 
 /** WS /ws/clusters/:clusterId/namespaces/:namespace/pods/:name/exec — an interactive terminal (api.md §5). */
 @RequireRole('admin')
+@RateLimitedUpgrade('terminals')
 @WebSocketGateway({ path: '/ws/clusters/:clusterId/namespaces/:namespace/pods/:name/exec' })
 export class ExecGateway implements OnGatewayConnection {
   constructor(

@@ -2,10 +2,12 @@ import { Inject } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { RequireRole } from '../auth/access.decorators.js';
+import type { AdmittedUpgrade } from '../auth/ws-access.check.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
-import type { UpgradedRequest } from '../common/ws/ws-path.adapter.js';
 import { logsConfig, type LogsConfig } from '../config/logs.config.js';
 import { podsConfig, type PodsConfig } from '../config/pods.config.js';
+import { rateLimitCaller } from '../rate-limit/rate-limit-caller.js';
+import { RateLimiter } from '../rate-limit/rate-limiter.js';
 import { LogStreamSession } from './log-stream.session.js';
 import { StreamSlots } from './stream-slots.js';
 
@@ -16,14 +18,17 @@ export class LogStreamGateway implements OnGatewayConnection {
   constructor(
     private readonly connections: ClusterConnections,
     private readonly slots: StreamSlots,
+    private readonly limiter: RateLimiter,
     @Inject(logsConfig.KEY) private readonly config: LogsConfig,
     @Inject(podsConfig.KEY) private readonly pods: PodsConfig,
   ) {}
 
-  handleConnection(socket: WebSocket, request: UpgradedRequest): void {
+  handleConnection(socket: WebSocket, request: AdmittedUpgrade): void {
+    const caller = rateLimitCaller(request.identity, request.socket.remoteAddress);
     new LogStreamSession(socket, request.socket, request.route.params, {
       connections: this.connections,
       slots: this.slots,
+      newStream: () => this.limiter.spend('logStreams', caller),
       config: this.config,
       podCacheSyncTimeoutMs: this.pods.watchSyncTimeoutMs,
     }).start();

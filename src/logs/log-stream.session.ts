@@ -31,6 +31,11 @@ export interface LogStreamDependencies {
   connections: ClusterConnections;
   /** The streams the service may hold open (LOGS_MAX_STREAMS), shared by every session. */
   slots: StreamSlots;
+  /**
+   * Spends one of the client's new log streams (RATE_LIMIT_LOG_STREAMS per caller, over all its sockets); throws
+   * TooManyRequests beyond.
+   */
+  newStream: () => Promise<void>;
   config: LogsConfig;
   /** How long to wait for a cluster's pod cache to fill (PODS_WATCH_SYNC_TIMEOUT_SECONDS). */
   podCacheSyncTimeoutMs: number;
@@ -137,6 +142,9 @@ export class LogStreamSession {
     }
     // Given back the moment the stream is replaced, so that a subscribe replacing one at the limit is not refused.
     signal.addEventListener('abort', release, { once: true });
+    // After the place is taken, so that a subscribe the service turns away costs the caller nothing.
+    await this.deps.newStream();
+    if (signal.aborted) return;
     const connection = await this.deps.connections.get(this.params.clusterId);
     if (signal.aborted) return;
     const upstream = AbortSignal.any([signal, connection.closed]);

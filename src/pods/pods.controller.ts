@@ -10,6 +10,7 @@ import { ApiEnvelope } from '../common/envelope/api-envelope.decorator.js';
 import type { JsonText } from '../common/envelope/json-text.js';
 import { ResponseMessage } from '../common/envelope/response-message.decorator.js';
 import type { Page } from '../common/pagination/page.js';
+import { RateLimitedWrite } from '../rate-limit/rate-limit.decorators.js';
 import { DeletePodQuery } from './dto/delete-pod.query.js';
 import { ListPodsQuery, PodFilterQuery } from './dto/list-pods.query.js';
 import { PodDetail } from './dto/pod-detail.dto.js';
@@ -63,6 +64,7 @@ export class PodsController {
   /** Deletes a pod, gracefully unless `force`; kubectl's grace-period rules apply. */
   @Delete('namespaces/:namespace/pods/:name')
   @RequireRole('operator')
+  @RateLimitedWrite()
   @Audited('pod.delete')
   @ResponseMessage('Pod deleted successfully')
   @ApiEnvelope(null, { errors: [403, 404, 502, 504], message: 'Pod deleted successfully' })

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import WebSocket, { type ClientOptions } from 'ws';
 import { rawText } from '../../src/common/ws/ws-message.js';
 
@@ -36,7 +37,7 @@ export class WsTestClient {
       socket.once('unexpected-response', (_request, response) => {
         let body = '';
         response.on('data', (chunk: Buffer) => (body += chunk.toString()));
-        response.on('end', () => reject(new UpgradeRefused(response.statusCode ?? 0, body)));
+        response.on('end', () => reject(new UpgradeRefused(response.statusCode ?? 0, body, response.headers)));
       });
     });
   }
@@ -125,6 +126,7 @@ export class UpgradeRefused extends Error {
   constructor(
     readonly status: number,
     readonly body: string,
+    readonly headers: IncomingHttpHeaders,
   ) {
     super(`upgrade refused with ${status}: ${body}`);
   }

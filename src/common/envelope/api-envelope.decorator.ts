@@ -20,12 +20,19 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   403: 'Not allowed (Forbidden), by the grants or by the cluster',
   404: 'NotFound or ClusterNotFound',
   409: 'Conflict',
-  429: 'TooManyRequests',
+  429: "TooManyRequests: the caller's limit for this kind of request is used up; try again after Retry-After seconds",
   500: 'Internal',
   502: 'The cluster could not be reached or failed (ClusterUnreachable)',
   503: 'Not ready',
   504: 'The cluster did not answer in time (UpstreamTimeout)',
 };
+
+const RETRY_AFTER_HEADER = {
+  'Retry-After': {
+    description: 'Seconds after which the same request may succeed',
+    schema: { type: 'integer', minimum: 1 },
+  },
+} as const;
 
 /**
  * Documents an operation's body as the envelope with `data` of the given model (`null` for none), and its error
@@ -74,7 +81,12 @@ export function ApiErrorEnvelopes(errors: number[] = []): MethodDecorator & Clas
   return applyDecorators(
     ApiExtraModels(ErrorEnvelope),
     ...statuses.map((code) =>
-      ApiResponse({ status: code, description: ERROR_DESCRIPTIONS[code] ?? 'Error', type: ErrorEnvelope }),
+      ApiResponse({
+        status: code,
+        description: ERROR_DESCRIPTIONS[code] ?? 'Error',
+        type: ErrorEnvelope,
+        ...(code === 429 ? { headers: RETRY_AFTER_HEADER } : {}),
+      }),
     ),
   );
 }

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import { WebSocket } from 'ws';
 import { currentRequestId } from '../request-context.js';
 import { wsErrorMessage } from '../ws/ws-message.js';
-import { ApiError, type ErrorReason } from './api-error.js';
+import { ApiError, retryAfterSeconds, type ErrorReason } from './api-error.js';
 
 /** The one place an HTTP error body is written: `{code, message, reason, data: null, requestId, details?}`. */
 @Catch()
@@ -25,6 +25,8 @@ export class ApiErrorFilter implements ExceptionFilter {
     }
     // RFC 6750 §3: a 401 names the scheme the client should authenticate with.
     if (error.status === 401) response.setHeader('WWW-Authenticate', 'Bearer');
+    const retryAfter = retryAfterSeconds(error);
+    if (retryAfter !== undefined) response.setHeader('Retry-After', String(retryAfter));
     response.status(error.status).json({
       code: error.status,
       message: error.message,

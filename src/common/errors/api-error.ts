@@ -77,6 +77,25 @@ export class ApiError extends Error {
   }
 }
 
+/**
+ * A 429 that says when the same request may succeed: `Retry-After` (seconds) on an HTTP answer or a refused WebSocket
+ * upgrade, `retryAfterSeconds` in a WebSocket `error` message.
+ */
+export class TooManyRequestsError extends ApiError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super(429, 'TooManyRequests', message);
+    this.name = 'TooManyRequestsError';
+  }
+}
+
+/** When to try again, for an error that says so. */
+export function retryAfterSeconds(error: ApiError): number | undefined {
+  return error instanceof TooManyRequestsError ? error.retryAfterSeconds : undefined;
+}
+
 /** Anything thrown, as an ApiError: an unknown error becomes a 500 `Internal` with a fixed message. */
 export function asApiError(error: unknown): ApiError {
   return error instanceof ApiError ? error : ApiError.internal();

@@ -1,7 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import { IsString, validateSync } from 'class-validator';
 import type { RawData } from 'ws';
-import { ApiError, type ErrorReason } from '../errors/api-error.js';
+import { ApiError, retryAfterSeconds, type ErrorReason } from '../errors/api-error.js';
 import { assertNoReservedKeys } from '../validation/reserved-keys.js';
 import { validationDetails } from '../validation/validation-details.js';
 
@@ -12,15 +12,19 @@ export interface WsErrorMessage {
   reason: ErrorReason;
   message: string;
   details?: { field: string; message: string }[];
+  /** With a 429 from a per-caller limit: the seconds after which the same request may succeed. */
+  retryAfterSeconds?: number;
 }
 
 export function wsErrorMessage(error: ApiError): WsErrorMessage {
+  const retryAfter = retryAfterSeconds(error);
   return {
     type: 'error',
     code: error.status,
     reason: error.reason,
     message: error.message,
     ...(error.details ? { details: error.details } : {}),
+    ...(retryAfter !== undefined ? { retryAfterSeconds: retryAfter } : {}),
   };
 }
 

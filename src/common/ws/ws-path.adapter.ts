@@ -3,7 +3,7 @@ import type { Duplex } from 'node:stream';
 import { Logger, type INestApplicationContext } from '@nestjs/common';
 import { WsAdapter } from '@nestjs/platform-ws';
 import type { WebSocket, WebSocketServer } from 'ws';
-import { ApiError, asApiError } from '../errors/api-error.js';
+import { ApiError, asApiError, retryAfterSeconds } from '../errors/api-error.js';
 import { REQUEST_ID_HEADER, requestIdFrom, runWithRequestContext } from '../request-context.js';
 import { RoutePattern } from './route-pattern.js';
 import { rawText } from './ws-message.js';
@@ -220,10 +220,12 @@ function refuseUpgrade(socket: Duplex, error: ApiError, requestId: string): void
     data: null,
     requestId,
   });
+  const retryAfter = retryAfterSeconds(error);
   socket.end(
     `HTTP/1.1 ${error.status} ${STATUS_TEXT[error.status] ?? 'Error'}\r\n` +
       'Connection: close\r\nContent-Type: application/json; charset=utf-8\r\n' +
       (error.status === 401 ? 'WWW-Authenticate: Bearer\r\n' : '') +
+      (retryAfter !== undefined ? `Retry-After: ${retryAfter}\r\n` : '') +
       `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-Id: ${requestId}\r\n\r\n${body}`,
   );
 }
