@@ -1,6 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { loopbackAddressedOnly } from './auth/loopback-addressed.js';
 import { WsAccessCheck } from './auth/ws-access.check.js';
 import { AuditInterceptor } from './audit/audited.js';
 import { EnvelopeInterceptor } from './common/envelope/envelope.interceptor.js';
@@ -13,6 +14,7 @@ import { docsContentSecurityPolicy, securityHeaders } from './common/security-he
 import { MemoizedValidationPipe } from './common/validation/memoized-validation.pipe.js';
 import { validationDetails } from './common/validation/validation-details.js';
 import { WsPathAdapter } from './common/ws/ws-path.adapter.js';
+import { authConfig, type AuthConfig } from './config/auth.config.js';
 import { httpConfig, type HttpConfig } from './config/http.config.js';
 import { MetricsService } from './health/metrics.service.js';
 import { OPENAPI_UI_PATH, serveOpenApi } from './openapi.js';
@@ -45,6 +47,7 @@ export function configureApp(app: INestApplication): INestApplication {
       metrics.observeRequest(observation.method, observation.route, observation.status, observation.seconds),
     ),
   );
+  if (app.get<AuthConfig>(authConfig.KEY).modes.includes('none')) express.use(loopbackAddressedOnly());
   express.use(requireJsonBodies());
   express.useBodyParser('json', { limit: config.maxBodyBytes, type: JSON_BODY_TYPES });
 

@@ -4,6 +4,7 @@
  * changed nothing in the cluster.
  */
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -343,5 +344,40 @@ describe('without authentication (AUTH_MODE unset, on loopback) (e2e)', () => {
       grants: [{ subject: { user: 'anonymous' }, role: 'admin', clusters: ['*'], namespaces: ['*'] }],
     });
     expect((await fetch(`${baseUrl(app)}/api/clusters`)).status).toBe(200);
+  });
+
+  /** A GET with the Host header as given (fetch() sets Host itself). */
+  const getWithHost = (host: string, path = '/api/clusters') =>
+    new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const { port } = new URL(baseUrl(app));
+      const sent = httpRequest({ host: '127.0.0.1', port, path, headers: { host } }, (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (body += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body }));
+      });
+      sent.on('error', reject);
+      sent.end();
+    });
+
+  it('answers only requests addressed to a loopback name, so DNS rebinding does not reach it', async () => {
+    const { port } = new URL(baseUrl(app));
+    for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
+      expect((await getWithHost(host)).status).toBe(200);
+    }
+    const rebound = await getWithHost(`rebind.example.com:${port}`);
+    expect(rebound.status).toBe(403);
+    expect(JSON.parse(rebound.body)).toMatchObject({ reason: 'Forbidden', requestId: expect.any(String) });
+    expect((await getWithHost(`rebind.example.com:${port}`, '/healthz')).status).toBe(403);
+
+    const upgrade = WsTestClient.connect(wsUrl(app, '/ws/clusters/sandbox/pods/watch'), {
+      headers: { host: `rebind.example.com:${port}`, origin: `http://rebind.example.com:${port}` },
+    }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const refused = await upgrade;
+    expect(refused).toBeInstanceOf(UpgradeRefused);
+    expect((refused as UpgradeRefused).status).toBe(403);
   });
 });

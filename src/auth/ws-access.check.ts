@@ -5,6 +5,7 @@ import { pathGateways } from '../common/ws/gateways.js';
 import type { UpgradedRequest, WsUpgradeCheck } from '../common/ws/ws-path.adapter.js';
 import { authConfig, type AuthConfig } from '../config/auth.config.js';
 import { AccessDecider } from './access-decider.js';
+import { refuseUnlessLoopbackAddressed } from './loopback-addressed.js';
 import { NARROWED_ROUTE, PUBLIC_ROUTE, REQUIRED_ROLE, type Role } from './access.decorators.js';
 import { accessTarget } from './access-target.js';
 import { QUERY_TOKEN, wsBearerToken } from './bearer-token.js';
@@ -45,6 +46,7 @@ export class WsAccessCheck implements WsUpgradeCheck, OnApplicationBootstrap {
 
   async check(request: UpgradedRequest): Promise<void> {
     const upgrade = request as AdmittedUpgrade;
+    if (this.config.modes.includes('none')) refuseUnlessLoopbackAddressed(request.headers.host);
     if (!wsOriginAllowed(request.headers.origin, request.headers.host, this.config.wsAllowedOrigins)) {
       throw new ApiError(403, 'Forbidden', 'WebSocket upgrades from this Origin are not allowed (WS_ALLOWED_ORIGINS)');
     }

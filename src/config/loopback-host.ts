@@ -13,3 +13,21 @@ export function isLoopbackHost(host: string): boolean {
   const family = isIP(host);
   return family !== 0 && LOOPBACK.check(host, family === 6 ? 'ipv6' : 'ipv4');
 }
+
+/**
+ * Whether a request's `Host` header names this machine by a loopback name: `localhost` (and `*.localhost`, which
+ * browsers resolve to loopback themselves), 127.0.0.0/8 or `[::1]`, with any port. A browser led to the service
+ * through DNS rebinding sends the attacker's name here instead.
+ */
+export function isLoopbackHostHeader(host: string | undefined): boolean {
+  if (host === undefined || host === '' || /[\s/?#@\\]/.test(host)) return false;
+  let hostname: string;
+  try {
+    hostname = new URL(`http://${host}`).hostname.toLowerCase();
+  } catch {
+    return false;
+  }
+  const name = hostname.endsWith('.') ? hostname.slice(0, -1) : hostname;
+  if (name === 'localhost' || name.endsWith('.localhost')) return true;
+  return isLoopbackHost(name.startsWith('[') ? name.slice(1, -1) : name);
+}
