@@ -2,8 +2,9 @@ import { Inject } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { RequireRole } from '../auth/access.decorators.js';
+import { callerOf } from '../auth/caller.js';
+import type { AdmittedUpgrade } from '../auth/ws-access.check.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
-import type { UpgradedRequest } from '../common/ws/ws-path.adapter.js';
 import { logsConfig, type LogsConfig } from '../config/logs.config.js';
 import { podsConfig, type PodsConfig } from '../config/pods.config.js';
 import { LogStreamSession } from './log-stream.session.js';
@@ -20,8 +21,8 @@ export class LogStreamGateway implements OnGatewayConnection {
     @Inject(podsConfig.KEY) private readonly pods: PodsConfig,
   ) {}
 
-  handleConnection(socket: WebSocket, request: UpgradedRequest): void {
-    new LogStreamSession(socket, request.socket, request.route.params, {
+  handleConnection(socket: WebSocket, request: AdmittedUpgrade): void {
+    new LogStreamSession(socket, request.socket, request.route.params, callerOf(request), {
       connections: this.connections,
       slots: this.slots,
       config: this.config,

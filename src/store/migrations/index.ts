@@ -2,6 +2,7 @@ import type { Migration, MigrationProvider } from 'kysely/migration';
 import type { StoreDialect } from '../schema.js';
 import { clustersMigration } from './0001-clusters.js';
 import { execSessionsMigration } from './0002-exec-sessions.js';
+import { clusterImpersonateMigration } from './0004-cluster-impersonate.js';
 
 /**
  * The store's migrations, in code (so `nest build` ships them and nothing reads a folder at run time). Kysely applies
@@ -14,6 +15,7 @@ export class StoreMigrations implements MigrationProvider {
     return Promise.resolve({
       '0001-clusters': clustersMigration(this.dialect),
       '0002-exec-sessions': execSessionsMigration(this.dialect),
+      '0004-cluster-impersonate': clusterImpersonateMigration(),
     });
   }
 }
