@@ -4,13 +4,13 @@
  * terminals and refused requests land in `GET /api/audit` with caller, target, outcome, request id and time; an
  * action the log cannot take is not taken.
  */
-import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { FAST_TIMINGS, SandboxServer } from '../src/sandbox/sandbox-server.js';
+import { tokenEntry } from './helpers/auth-fixtures.js';
 import { baseUrl, createTestApp, wsUrl } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
 import { podManifest } from './helpers/sandbox-pods.js';
@@ -19,9 +19,8 @@ import { UpgradeRefused, WsTestClient } from './helpers/ws-client.js';
 jest.setTimeout(60_000);
 
 const TOKENS = { viewer: 'viewer-token-0123456789', operator: 'operator-token-0123456789', ops: 'ops-token-012345' };
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 const GRANTS = {
-  tokens: Object.entries(TOKENS).map(([name, token]) => ({ name, sha256: sha256(token) })),
+  tokens: Object.entries(TOKENS).map(([name, token]) => tokenEntry(name, token)),
   grants: [
     { subject: { token: 'viewer' }, role: 'viewer', clusters: ['sim'], namespaces: ['*'] },
     { subject: { token: 'operator' }, role: 'operator', clusters: ['sim'], namespaces: ['team-a'] },

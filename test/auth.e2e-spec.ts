@@ -3,7 +3,6 @@
  * real HTTP and WebSockets, against the simulator — which the tests read directly to see that a refused request
  * changed nothing in the cluster.
  */
-import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,6 +11,7 @@ import type { INestApplication } from '@nestjs/common';
 import { SignJWT } from 'jose';
 import WebSocket from 'ws';
 import { FAST_TIMINGS, SandboxServer } from '../src/sandbox/sandbox-server.js';
+import { signJwt, tokenEntry } from './helpers/auth-fixtures.js';
 import { baseUrl, createTestApp, wsUrl } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
 import { podManifest } from './helpers/sandbox-pods.js';
@@ -21,10 +21,9 @@ jest.setTimeout(60_000);
 
 const SECRET = 'an-hs256-secret-of-at-least-32-bytes!!';
 const TOKENS = { viewer: 'viewer-token-0123456789', operator: 'operator-token-0123456789', ops: 'ops-token-012345' };
-const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 const GRANTS = {
-  tokens: Object.entries(TOKENS).map(([name, token]) => ({ name, sha256: sha256(token) })),
+  tokens: Object.entries(TOKENS).map(([name, token]) => tokenEntry(name, token)),
   grants: [
     { subject: { token: 'viewer' }, role: 'viewer', clusters: ['sim'], namespaces: ['team-*'] },
     { subject: { token: 'operator' }, role: 'operator', clusters: ['sim'], namespaces: ['team-a'] },
@@ -34,14 +33,8 @@ const GRANTS = {
 };
 
 /** An HS256 JWT for `sub`, valid now unless told otherwise. */
-function jwt(sub: string, claims: Record<string, unknown> = {}, expiresIn: string | number = '5m'): Promise<string> {
-  return new SignJWT(claims)
-    .setProtectedHeader({ alg: 'HS256' })
-    .setSubject(sub)
-    .setIssuedAt()
-    .setExpirationTime(expiresIn)
-    .sign(new TextEncoder().encode(SECRET));
-}
+const jwt = (sub: string, claims: Record<string, unknown> = {}, expiresIn: string | number = '5m') =>
+  signJwt(SECRET, sub, claims, expiresIn);
 
 describe('identity and access (e2e)', () => {
   let dir: string;

@@ -1,7 +1,9 @@
 import { Logger } from '@nestjs/common';
+import type { Identity } from '../auth/identity.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { runOutsideRequestContext } from '../common/request-context.js';
 import type { ClusterEntry } from './cluster-entry.js';
+import { impersonationHeaders, impersonationRefusal } from './impersonation.js';
 import type { KubeApi } from './kube/kube-api.js';
 import { PodCache } from './pod-cache.js';
 
@@ -28,6 +30,17 @@ export interface ClusterConnectionSettings {
   now?: () => number;
 }
 
+/** How a request is made, named at every call. */
+export interface CallOptions {
+  /**
+   * Whom the request is made for: a caller (impersonated when the cluster impersonates), or `service` for what the
+   * service reads for everyone alike (shared lists), with its own credentials.
+   */
+  caller: Identity | 'service';
+  /** Cancels the request; a request cancelled this way says nothing about the cluster's reachability. */
+  signal?: AbortSignal;
+}
+
 const UNKNOWN: ClusterHealth = {
   status: 'unknown',
   version: null,
@@ -39,6 +52,9 @@ const UNKNOWN: ClusterHealth = {
 /**
  * The live link to one cluster: its API client, its pod cache (started on first use), its health, and a signal
  * that every stream and terminal opened through it listens to, so that removing the cluster closes them all.
+ *
+ * The pod cache and the health probes read with the service's own credentials, also on a cluster that impersonates:
+ * what they hold is shared by every caller (and narrowed to each caller's grants), so no one caller's rights fit it.
  *
  * An unreachable cluster fails fast: after a transport failure, requests made through `call()` fail at once with
  * that failure for `unreachableHoldMs`, instead of each waiting for its own connect timeout.
@@ -91,14 +107,17 @@ export class ClusterConnection {
   /**
    * Runs a request against the cluster, failing at once while the cluster is known to be unreachable; a transport
    * failure marks it so, unless the caller had cancelled the request (`signal`): a request given up (a client gone,
-   * a log stream replaced) says nothing about the cluster.
+   * a log stream replaced) says nothing about the cluster. On a cluster that impersonates, a request made for a
+   * caller acts as that caller (`impersonationHeaders`), so the cluster's RBAC decides for them too.
    */
-  async call<T>(request: (api: KubeApi) => Promise<T>, signal?: AbortSignal): Promise<T> {
+  async call<T>(request: (api: KubeApi) => Promise<T>, { caller, signal }: CallOptions): Promise<T> {
     this.throwIfClosed();
     const held = this.unreachable;
     if (held && held.until > this.now()) throw held.error;
+    const impersonating = caller !== 'service' && this.entry.impersonate;
+    const api = impersonating ? this.api.impersonating(impersonationHeaders(caller)) : this.api;
     try {
-      const result = await request(this.api);
+      const result = await request(api);
       this.unreachable = undefined;
       return result;
     } catch (error) {
@@ -106,7 +125,7 @@ export class ClusterConnection {
         this.unreachable = { error, until: this.now() + this.settings.unreachableHoldMs };
         this.lastHealth = { ...UNKNOWN, status: 'disconnected', message: error.message, checkedAt: this.now() };
       }
-      throw error;
+      throw impersonating ? impersonationRefusal(error, this.id) : error;
     }
   }
 

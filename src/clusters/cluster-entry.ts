@@ -15,6 +15,11 @@ export interface ClusterEntry {
   access: ClusterAccess;
   /** Clusters from a kubeconfig file or in-cluster configuration cannot be changed through the API. */
   readOnly: boolean;
+  /**
+   * Requests made for a caller carry the caller (`Impersonate-User` / `Impersonate-Group`), so that the cluster's own
+   * RBAC applies to them too: a registered cluster's `impersonate`, `KUBE_IMPERSONATE` for the others.
+   */
+  impersonate: boolean;
   createdAt: string;
   updatedAt: string;
 }

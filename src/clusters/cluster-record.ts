@@ -10,6 +10,8 @@ export interface ClusterRecord {
   description: string | null;
   apiServer: string | null;
   credentials: ClusterCredentials;
+  /** Requests made for a caller impersonate the caller (see `ClusterEntry.impersonate`). */
+  impersonate: boolean;
   /** RFC 3339 UTC; the repository stores and returns `Date.prototype.toISOString()` form. */
   createdAt: string;
   updatedAt: string;
@@ -43,5 +45,7 @@ export interface ClusterCredentials {
  * A change to a stored cluster: fields left out keep their value; `credentials`, when given, replaces the stored set
  * as a whole (merge first to change one of them). `updatedAt` is the caller's clock.
  */
-export type ClusterPatch = Partial<Pick<ClusterRecord, 'name' | 'description' | 'apiServer' | 'credentials'>> &
+export type ClusterPatch = Partial<
+  Pick<ClusterRecord, 'name' | 'description' | 'apiServer' | 'credentials' | 'impersonate'>
+> &
   Pick<ClusterRecord, 'updatedAt'>;

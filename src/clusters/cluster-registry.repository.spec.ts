@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import { testDatabaseTargets, type TestDatabase } from '../../test/helpers/postgres.js';
 import { ApiError } from '../common/errors/api-error.js';
 import { migrateToLatest } from '../store/migrate.js';
+import { StoreMigrations } from '../store/migrations/index.js';
 import { openDatabase, parseDatabaseUrl } from '../store/database.provider.js';
 import type { Database } from '../store/schema.js';
 import type { ClusterRecord } from './cluster-record.js';
@@ -27,6 +28,7 @@ function aCluster(id: string, overrides: Partial<ClusterRecord> = {}): ClusterRe
     description: null,
     apiServer: `https://${id}.example.test:6443`,
     credentials: { token: TOKEN, caCert: '-----BEGIN CERTIFICATE-----\nMIIC\n-----END CERTIFICATE-----\n' },
+    impersonate: false,
     createdAt: '2026-01-01T00:00:00.000Z',
     updatedAt: '2026-01-01T00:00:00.000Z',
     ...overrides,
@@ -157,6 +159,21 @@ describe.each(testDatabaseTargets())(`${ClusterRegistryRepository.name} on $dial
       createdAt: '2026-01-01T00:00:00.000Z',
       updatedAt: '2026-02-02T00:00:00.000Z',
     });
+  });
+
+  it('stores whether a cluster impersonates its callers, and changes that alone', async () => {
+    await clusters.create(aCluster('strict', { impersonate: true }));
+    await clusters.create(aCluster('plain'));
+    expect((await clusters.list()).map(({ id, impersonate }) => ({ id, impersonate }))).toEqual([
+      { id: 'plain', impersonate: false },
+      { id: 'strict', impersonate: true },
+    ]);
+    const updated = await clusters.update('strict', { impersonate: false, updatedAt: '2026-02-02T00:00:00Z' });
+    expect(updated).toEqual(aCluster('strict', { impersonate: false, updatedAt: '2026-02-02T00:00:00.000Z' }));
+    await clusters.update('plain', { impersonate: true, updatedAt: '2026-02-02T00:00:00Z' });
+    await expect(clusters.get('plain')).resolves.toMatchObject({ impersonate: true, credentials: { token: TOKEN } });
+    await clusters.update('plain', { name: 'renamed', updatedAt: '2026-02-03T00:00:00Z' });
+    await expect(clusters.get('plain')).resolves.toMatchObject({ name: 'renamed', impersonate: true });
   });
 
   it('answers undefined when updating a cluster that does not exist', async () => {
@@ -298,5 +315,29 @@ describe.each(testDatabaseTargets())(`${ClusterRegistryRepository.name} on $dial
     expect(row).toMatchObject({ description: 'ünïcödé ✓ "quoted" \'single\'', created_at: '2026-01-01T00:00:00.000Z' });
     const { rows } = await sql<{ n: number }>`select count(*) as n from clusters`.execute(db);
     expect(Number(rows[0].n)).toBe(1);
+  });
+
+  it('reads a cluster stored before 0004-cluster-impersonate as not impersonating, and stores only true or false', async () => {
+    const older = await target.create();
+    const { dialect } = parseDatabaseUrl(older.url);
+    const olderDb = openDatabase(parseDatabaseUrl(older.url));
+    try {
+      const all = await new StoreMigrations(dialect).getMigrations();
+      const before = { '0001-clusters': all['0001-clusters'], '0002-exec-sessions': all['0002-exec-sessions'] };
+      await migrateToLatest(olderDb, dialect, { getMigrations: () => Promise.resolve(before) });
+      await sql`insert into clusters (id, name, description, api_server, credentials, created_at, updated_at)
+                values ('old', 'Old', null, null, 'v1.not-a-blob', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z')`.execute(
+        olderDb,
+      );
+      await expect(migrateToLatest(olderDb, dialect)).resolves.toEqual(['0004-cluster-impersonate']);
+      const repository = new ClusterRegistryRepository(olderDb, cipher);
+      await expect(repository.get('old')).resolves.toMatchObject({ id: 'old', impersonate: false });
+      await expect(
+        olderDb.updateTable('clusters').set({ impersonate: 'yes' }).where('id', '=', 'old').execute(),
+      ).rejects.toThrow(/check/i);
+    } finally {
+      await olderDb.destroy();
+      await older.drop();
+    }
   });
 });

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, Selectable, Updateable } from 'kysely';
 import { ApiError } from '../common/errors/api-error.js';
 import { DATABASE } from '../store/database.provider.js';
 import type { ClustersTable, Database } from '../store/schema.js';
@@ -49,6 +49,7 @@ export class ClusterRegistryRepository {
       description: record.description,
       api_server: record.apiServer,
       credentials: this.encrypt(record.id, record.credentials),
+      impersonate: String(record.impersonate),
       created_at: utcTimestamp(record.createdAt, 'createdAt'),
       updated_at: utcTimestamp(record.updatedAt, 'updatedAt'),
     };
@@ -67,11 +68,12 @@ export class ClusterRegistryRepository {
 
   /** Applies the patch and returns the result, or undefined when there is no such cluster; 409 on a taken name. */
   async update(id: string, patch: ClusterPatch): Promise<StoredCluster | undefined> {
-    const changes: Partial<ClustersTable> = { updated_at: utcTimestamp(patch.updatedAt, 'updatedAt') };
+    const changes: Updateable<ClustersTable> = { updated_at: utcTimestamp(patch.updatedAt, 'updatedAt') };
     if (patch.name !== undefined) changes.name = patch.name;
     if (patch.description !== undefined) changes.description = patch.description;
     if (patch.apiServer !== undefined) changes.api_server = patch.apiServer;
     if (patch.credentials !== undefined) changes.credentials = this.encrypt(id, patch.credentials);
+    if (patch.impersonate !== undefined) changes.impersonate = String(patch.impersonate);
     try {
       const row = await this.db
         .updateTable('clusters')
@@ -117,6 +119,7 @@ function fieldsOf(row: Selectable<ClustersTable>): Omit<ClusterRecord, 'credenti
     name: row.name,
     description: row.description,
     apiServer: row.api_server,
+    impersonate: row.impersonate === 'true',
     createdAt: row.created_at,
     updatedAt: row.updated_at,
   };

@@ -61,6 +61,7 @@ function settings(overrides: Partial<KubeSettings>): KubeSettings {
     healthTtlMs: 1000,
     sandbox: 'auto',
     inCluster: false,
+    impersonate: false,
     ...overrides,
   };
 }
@@ -71,6 +72,7 @@ const stored: StoredCluster = {
   description: null,
   apiServer: 'https://10.9.9.9',
   credentials: { token: 't' },
+  impersonate: false,
   createdAt: '2026-01-01T00:00:00.000Z',
   updatedAt: '2026-01-01T00:00:00.000Z',
 };
@@ -151,6 +153,35 @@ describe(ClusterRegistry.name, () => {
       (await registry.list()).some((entry) => entry.id === 'sandbox' && entry.source === 'sandbox' && entry.readOnly),
     ).toBe(started === 1);
   });
+
+  it.each([true, false])(
+    'gives the configured clusters KUBE_IMPERSONATE (%s) and the registered ones their own setting',
+    async (impersonate) => {
+      process.env.KUBERNETES_SERVICE_HOST = '10.96.0.1';
+      process.env.KUBERNETES_SERVICE_PORT = '443';
+      const registry = new ClusterRegistry(
+        settings({
+          kubeconfigPaths: [kubeconfigFile('i.yaml', ['kind-kind'])],
+          inCluster: true,
+          sandbox: 'on',
+          impersonate,
+        }),
+        repository([
+          { ...stored, id: 'strict', name: 'strict', impersonate: true },
+          { ...stored, id: 'plain', name: 'plain', impersonate: false },
+        ]),
+        new StubSandbox(),
+      );
+      await registry.onModuleInit();
+      expect((await registry.list()).map(({ id, impersonate }) => ({ id, impersonate }))).toEqual([
+        { id: 'kind-kind', impersonate },
+        { id: 'in-cluster', impersonate },
+        { id: 'sandbox', impersonate },
+        { id: 'strict', impersonate: true },
+        { id: 'plain', impersonate: false },
+      ]);
+    },
+  );
 
   it('stops the start when a kubeconfig named in KUBECONFIG cannot be read, naming the setting', async () => {
     const broken = join(dir, 'broken.yaml');

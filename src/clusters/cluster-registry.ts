@@ -140,6 +140,7 @@ export class ClusterRegistry implements OnModuleInit, OnApplicationShutdown {
           source: 'kubeconfig',
           access: { kind: 'kubeconfig-file', path, context: context.name, allowInsecureHttp: true },
           readOnly: true,
+          impersonate: this.settings.impersonate,
           createdAt: STARTED_AT,
           updatedAt: STARTED_AT,
         });
@@ -159,6 +160,7 @@ export class ClusterRegistry implements OnModuleInit, OnApplicationShutdown {
         source: 'in-cluster',
         access: { kind: 'in-cluster' },
         readOnly: true,
+        impersonate: this.settings.impersonate,
         createdAt: STARTED_AT,
         updatedAt: STARTED_AT,
       },
@@ -175,6 +177,7 @@ export class ClusterRegistry implements OnModuleInit, OnApplicationShutdown {
       source: 'sandbox',
       access: { kind: 'kubeconfig', kubeConfig: this.sandbox.kubeconfig, allowInsecureHttp: true },
       readOnly: true,
+      impersonate: this.settings.impersonate,
       createdAt: STARTED_AT,
       updatedAt: STARTED_AT,
     };
@@ -189,6 +192,7 @@ function toEntry(record: StoredCluster): ListedClusterEntry {
     apiServer: record.apiServer,
     source: 'api' as const,
     readOnly: false,
+    impersonate: record.impersonate,
     createdAt: record.createdAt,
     updatedAt: record.updatedAt,
   };

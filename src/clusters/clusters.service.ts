@@ -56,10 +56,16 @@ export class ClustersService {
       description: body.description ?? null,
       apiServer: access.apiServer,
       credentials: access.credentials,
+      impersonate: body.impersonate ?? false,
       createdAt: now,
       updatedAt: now,
     });
-    this.logger.log({ event: 'cluster.registered', clusterId: id, apiServer: access.apiServer });
+    this.logger.log({
+      event: 'cluster.registered',
+      clusterId: id,
+      apiServer: access.apiServer,
+      impersonate: body.impersonate ?? false,
+    });
     return { id, name: body.name };
   }
 
@@ -74,6 +80,7 @@ export class ClustersService {
       updatedAt: laterThan(entry.updatedAt),
       ...(body.name !== undefined ? { name: body.name } : {}),
       ...(body.description !== undefined ? { description: body.description } : {}),
+      ...(body.impersonate !== undefined ? { impersonate: body.impersonate } : {}),
       ...(access ? { apiServer: access.apiServer, credentials: access.credentials } : {}),
     });
     this.registry.forget(clusterId);
@@ -136,6 +143,7 @@ function toCluster(entry: ListedClusterEntry, health: ClusterHealth): Cluster {
     description: entry.description,
     apiServer: entry.apiServer,
     source: entry.source,
+    impersonate: entry.impersonate,
     status: health.status,
     version: health.version,
     nodeCount: health.nodeCount,

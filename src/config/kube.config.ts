@@ -5,6 +5,7 @@ import { IsIn, IsInt, IsString, Max, Min } from 'class-validator';
 import { IsOmittable } from '../common/validation/presence.js';
 import { ToInt } from '../common/validation/transforms.js';
 import { readEnv } from './read-env.js';
+import { IsSwitch, type Switch } from './switch.js';
 
 export const SANDBOX_MODES = ['auto', 'on', 'off'] as const;
 export type SandboxMode = (typeof SANDBOX_MODES)[number];
@@ -85,6 +86,14 @@ class KubeEnv {
   @IsIn(SANDBOX_MODES, { message: `must be one of ${SANDBOX_MODES.join(', ')}` })
   SANDBOX: SandboxMode = 'auto';
 
+  /**
+   * `on`: the clusters that come from KUBECONFIG, the in-cluster configuration and the built-in sandbox impersonate
+   * their callers (`Impersonate-User` / `Impersonate-Group`), so that each cluster's own RBAC applies to what a caller
+   * does there, on top of the grants. Registered clusters have their own `impersonate` field instead.
+   */
+  @IsSwitch()
+  KUBE_IMPERSONATE: Switch = 'off';
+
   /** Set by Kubernetes in every pod: the service then also serves the cluster it runs in. */
   @IsOmittable()
   @IsString()
@@ -108,6 +117,8 @@ export const kubeConfig = registerAs('kube', () => {
     testTimeoutMs: env.CLUSTER_TEST_TIMEOUT_SECONDS * 1000,
     healthTtlMs: env.CLUSTER_HEALTH_TTL_SECONDS * 1000,
     sandbox: env.SANDBOX,
+    /** Whether the configured clusters (kubeconfig, in-cluster, sandbox) impersonate their callers. */
+    impersonate: env.KUBE_IMPERSONATE === 'on',
     inCluster: env.KUBERNETES_SERVICE_HOST !== undefined,
   };
 });

@@ -2,10 +2,10 @@ import { Inject } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { RequireRole } from '../auth/access.decorators.js';
+import { callerOf } from '../auth/caller.js';
+import type { AdmittedUpgrade } from '../auth/ws-access.check.js';
 import { ExecAudit } from '../audit/exec-audit.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
-import type { AdmittedUpgrade } from '../auth/ws-access.check.js';
-import { ANONYMOUS, callerName } from '../auth/identity.js';
 import { execConfig, type ExecConfig } from '../config/exec.config.js';
 import { RateLimitedUpgrade } from '../rate-limit/rate-limit.decorators.js';
 import { TerminalSession } from './terminal.session.js';
@@ -27,7 +27,7 @@ export class ExecGateway implements OnGatewayConnection {
     const { params, query } = request.route;
     new TerminalSession(
       socket,
-      { params, query, requestId: request.requestId, caller: callerName(request.identity ?? ANONYMOUS) },
+      { params, query, requestId: request.requestId, caller: callerOf(request) },
       { connections: this.connections, sessions: this.sessions, audit: this.audit, config: this.config },
     ).start();
   }

@@ -5,6 +5,7 @@ import { aPod, containerState as is } from '../../test/helpers/pod-builder.js';
 import { eventually } from '../../test/helpers/eventually.js';
 import { FakeExecChannel, RecordingAudit } from '../../test/fakes/exec-fakes.js';
 import { FakeKubeApi } from '../../test/fakes/fake-kube-api.js';
+import { ANONYMOUS } from '../auth/identity.js';
 import { ClusterConnection } from '../clusters/cluster-connection.js';
 import type { ClusterEntry } from '../clusters/cluster-entry.js';
 import type { ExecChannel, ExecOptions, KubeApi } from '../clusters/kube/kube-api.js';
@@ -121,7 +122,7 @@ class World {
       params,
       query: Object.fromEntries(given),
       requestId: 'req-1',
-      caller: 'anonymous',
+      caller: ANONYMOUS,
     };
     new TerminalSession(socket as unknown as WebSocket, request, {
       connections: {
@@ -161,6 +162,7 @@ function anEntry(id: string): ClusterEntry {
     source: 'kubeconfig',
     access: {} as ClusterEntry['access'],
     readOnly: true,
+    impersonate: false,
     createdAt: '2026-01-01T00:00:00Z',
     updatedAt: '2026-01-01T00:00:00Z',
   };

@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { WebSocket, type RawData } from 'ws';
 import type { ExecSessionAudit, ExecSessionOutcome, ExecAudit } from '../audit/exec-audit.js';
+import { callerName, type Identity } from '../auth/identity.js';
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
 import type { ClusterConnections } from '../clusters/cluster-connections.js';
 import type { ExecChannel } from '../clusters/kube/kube-api.js';
@@ -32,8 +33,11 @@ export interface TerminalRequest {
   params: Record<string, string>;
   query: Record<string, string>;
   requestId: string;
-  /** Who opened the terminal, as the audit log names them (`user:alice`, `token:portal`, `anonymous`). */
-  caller: string;
+  /**
+   * Who opened the terminal: the process is started as them where the cluster impersonates, and the audit log names
+   * them (`user:alice`, `token:portal`, `anonymous`).
+   */
+  caller: Identity;
 }
 
 export interface TerminalDependencies {
@@ -146,10 +150,11 @@ export class TerminalSession implements OpenTerminal {
       if (this.ended.signal.aborted) return;
       this.endWithCluster(connection);
       const upstream = AbortSignal.any([this.ended.signal, connection.closed]);
+      const asCaller = { caller: this.request.caller, signal: upstream };
       const { namespace, name } = this.pod;
       const container = await connection.call(
         async (api) => execContainer(await api.readPod(namespace, name, upstream), this.query.container),
-        upstream,
+        asCaller,
       );
       if (this.ended.signal.aborted) return;
       this.container = container;
@@ -157,7 +162,7 @@ export class TerminalSession implements OpenTerminal {
       if (this.ended.signal.aborted) return;
       const channel = await connection.call(
         (api) => api.openExec(namespace, name, { container, command: this.argv }, upstream),
-        upstream,
+        asCaller,
       );
       if (this.ended.signal.aborted) return channel.close();
       this.open(channel, audit);
@@ -335,7 +340,7 @@ export class TerminalSession implements OpenTerminal {
   private startAudit(container: string): Promise<ExecSessionAudit> {
     this.audit ??= this.deps.audit.start({
       requestId: this.request.requestId,
-      caller: this.request.caller,
+      caller: callerName(this.request.caller),
       clusterId: this.pod.clusterId,
       namespace: this.pod.namespace,
       pod: this.pod.name,

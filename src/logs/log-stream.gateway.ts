@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { WebSocketGateway, type OnGatewayConnection } from '@nestjs/websockets';
 import type { WebSocket } from 'ws';
 import { RequireRole } from '../auth/access.decorators.js';
+import { callerOf } from '../auth/caller.js';
 import type { AdmittedUpgrade } from '../auth/ws-access.check.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
 import { logsConfig, type LogsConfig } from '../config/logs.config.js';
@@ -25,7 +26,7 @@ export class LogStreamGateway implements OnGatewayConnection {
 
   handleConnection(socket: WebSocket, request: AdmittedUpgrade): void {
     const caller = rateLimitCaller(request.identity, request.socket.remoteAddress);
-    new LogStreamSession(socket, request.socket, request.route.params, {
+    new LogStreamSession(socket, request.socket, request.route.params, callerOf(request), {
       connections: this.connections,
       slots: this.slots,
       newStream: () => this.limiter.spend('logStreams', caller),

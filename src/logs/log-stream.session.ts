@@ -1,6 +1,7 @@
 import type { Duplex, Readable } from 'node:stream';
 import { Logger } from '@nestjs/common';
 import { WebSocket, type RawData } from 'ws';
+import type { Identity } from '../auth/identity.js';
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
 import type { ClusterConnections } from '../clusters/cluster-connections.js';
 import { ApiError, asApiError } from '../common/errors/api-error.js';
@@ -64,6 +65,8 @@ export class LogStreamSession {
     /** The connection under the WebSocket: its writes are batched per event-loop turn (`TurnCork`). */
     connection: Duplex,
     private readonly params: Record<string, string>,
+    /** Who opened the stream (the upgrade's caller): the pod and its log are read as them. */
+    private readonly caller: Identity,
     private readonly deps: LogStreamDependencies,
   ) {
     this.cork = new TurnCork(connection);
@@ -149,7 +152,8 @@ export class LogStreamSession {
     if (signal.aborted) return;
     const upstream = AbortSignal.any([signal, connection.closed]);
     try {
-      let run = toRun(await openPodLog(connection, this.pod(), firstRunRequest(message), upstream));
+      const reading = { caller: this.caller, signal: upstream };
+      let run = toRun(await openPodLog(connection, this.pod(), firstRunRequest(message), reading));
       await this.send({ type: 'subscribed', container: run.instance.container }, signal);
       for (;;) {
         await this.relay(run.body, signal);
@@ -160,7 +164,7 @@ export class LogStreamSession {
         await this.send({ type: 'restarted', restartCount: outcome.restartCount }, signal);
         // The new run from its first line, whatever tailLines or since* cut from the first.
         const next = { container: run.instance.container, follow: true, timestamps: message.timestamps };
-        run = toRun(await openPodLog(connection, this.pod(), next, upstream));
+        run = toRun(await openPodLog(connection, this.pod(), next, reading));
       }
     } catch (error) {
       if (connection.closed.aborted && !signal.aborted) return await this.end('ClusterRemoved', signal);
@@ -230,7 +234,10 @@ export class LogStreamSession {
   /** The pod as the API server has it now; `undefined` when it is gone. */
   private async readPod(connection: ClusterConnection, signal: AbortSignal): Promise<KubePod | undefined> {
     try {
-      return await connection.call((api) => api.readPod(this.params.namespace, this.params.name, signal), signal);
+      return await connection.call((api) => api.readPod(this.params.namespace, this.params.name, signal), {
+        caller: this.caller,
+        signal,
+      });
     } catch (error) {
       if (error instanceof ApiError && error.reason === 'NotFound') return undefined;
       throw error;

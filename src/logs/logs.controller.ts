@@ -1,6 +1,8 @@
 import { Controller, Get, Param, Query, StreamableFile } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { RequireRole } from '../auth/access.decorators.js';
+import { Caller } from '../auth/caller.js';
+import type { Identity } from '../auth/identity.js';
 import { ClientSignal } from '../common/client-signal.decorator.js';
 import { ApiEnvelope, ApiErrorEnvelopes } from '../common/envelope/api-envelope.decorator.js';
 import { RawResponse } from '../common/envelope/response-message.decorator.js';
@@ -21,9 +23,10 @@ export class LogsController {
   getPodLogs(
     @Param() pod: PodParams,
     @Query() query: GetLogsQuery,
+    @Caller() caller: Identity,
     @ClientSignal() signal: AbortSignal,
   ): Promise<LogsResult> {
-    return this.logs.read(pod, query, signal);
+    return this.logs.read(pod, query, caller, signal);
   }
 
   /** The whole log as a `text/plain` file, `<pod>-<container>.log`, streamed from the cluster without the cap. */
@@ -38,8 +41,9 @@ export class LogsController {
   downloadPodLogs(
     @Param() pod: PodParams,
     @Query() query: GetLogsQuery,
+    @Caller() caller: Identity,
     @ClientSignal() signal: AbortSignal,
   ): Promise<StreamableFile> {
-    return this.logs.download(pod, query, signal);
+    return this.logs.download(pod, query, caller, signal);
   }
 }

@@ -1,6 +1,7 @@
 import { once } from 'node:events';
 import type { Readable } from 'node:stream';
 import { Inject, Injectable, Logger, StreamableFile } from '@nestjs/common';
+import type { Identity } from '../auth/identity.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
 import { asApiError } from '../common/errors/api-error.js';
 import { logsConfig, type LogsConfig } from '../config/logs.config.js';
@@ -22,12 +23,15 @@ export class LogsService {
   ) {}
 
   /** The log as one text, at most `LOGS_MAX_BYTES` of it (`truncated` when the cap cut it). */
-  async read(target: PodParams, query: GetLogsQuery, signal: AbortSignal): Promise<LogsResult> {
+  async read(target: PodParams, query: GetLogsQuery, caller: Identity, signal: AbortSignal): Promise<LogsResult> {
     const connection = await this.connections.get(target.clusterId);
     const done = new AbortController();
     const request = { ...toLogRequest(query), limitBytes: upstreamLimitBytes(query.limitBytes, this.config.maxBytes) };
     try {
-      const { container, body } = await openPodLog(connection, target, request, AbortSignal.any([signal, done.signal]));
+      const { container, body } = await openPodLog(connection, target, request, {
+        caller,
+        signal: AbortSignal.any([signal, done.signal]),
+      });
       return { container, ...(await readCappedLog(body, this.config.maxBytes)) };
     } finally {
       done.abort(); // a log cut at the cap is not read to its end
@@ -39,9 +43,14 @@ export class LogsService {
    * The answer starts only once the cluster has sent its first bytes, so that a failure before them is still an
    * error envelope; the client going away ends the upstream request (`signal`).
    */
-  async download(target: PodParams, query: GetLogsQuery, signal: AbortSignal): Promise<StreamableFile> {
+  async download(
+    target: PodParams,
+    query: GetLogsQuery,
+    caller: Identity,
+    signal: AbortSignal,
+  ): Promise<StreamableFile> {
     const connection = await this.connections.get(target.clusterId);
-    const { container, body } = await openPodLog(connection, target, toLogRequest(query), signal);
+    const { container, body } = await openPodLog(connection, target, toLogRequest(query), { caller, signal });
     await firstBytes(body);
     return new StreamableFile(body, {
       type: 'text/plain; charset=utf-8',

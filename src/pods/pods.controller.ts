@@ -57,8 +57,8 @@ export class PodsController {
   @Get('namespaces/:namespace/pods/:name')
   @RequireRole('viewer')
   @ApiEnvelope(PodDetail, { errors: [403, 404, 502, 504] })
-  getPod(@Param() pod: PodParams): Promise<PodDetail> {
-    return this.pods.get(pod);
+  getPod(@Param() pod: PodParams, @Caller() caller: Identity): Promise<PodDetail> {
+    return this.pods.get(pod, caller);
   }
 
   /** Deletes a pod, gracefully unless `force`; kubectl's grace-period rules apply. */
@@ -68,15 +68,15 @@ export class PodsController {
   @Audited('pod.delete')
   @ResponseMessage('Pod deleted successfully')
   @ApiEnvelope(null, { errors: [403, 404, 502, 504], message: 'Pod deleted successfully' })
-  async deletePod(@Param() pod: PodParams, @Query() query: DeletePodQuery): Promise<void> {
-    await this.pods.remove(pod, query);
+  async deletePod(@Param() pod: PodParams, @Query() query: DeletePodQuery, @Caller() caller: Identity): Promise<void> {
+    await this.pods.remove(pod, query, caller);
   }
 
   /** The pod's events, oldest first, as `kubectl describe pod` lists them. */
   @Get('namespaces/:namespace/pods/:name/events')
   @RequireRole('viewer')
   @ApiEnvelope(PodEvent, { isArray: true, errors: [403, 404, 502, 504] })
-  listPodEvents(@Param() pod: PodParams): Promise<PodEvent[]> {
-    return this.pods.events(pod);
+  listPodEvents(@Param() pod: PodParams, @Caller() caller: Identity): Promise<PodEvent[]> {
+    return this.pods.events(pod, caller);
   }
 }

@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { Identity } from '../auth/identity.js';
 import type { ClusterConnection } from '../clusters/cluster-connection.js';
 import { ClusterConnections } from '../clusters/cluster-connections.js';
 import type { KubeApi } from '../clusters/kube/kube-api.js';
@@ -66,15 +67,15 @@ export class PodsService {
     return index ? index.facets(filter) : facetPodArray(await this.listFromApi(connection, query), filter);
   }
 
-  async get(target: PodParams): Promise<PodDetail> {
+  async get(target: PodParams, caller: Identity): Promise<PodDetail> {
     const connection = await this.connections.get(target.clusterId);
-    return toPodDetail(await connection.call((api) => api.readPod(target.namespace, target.name)));
+    return toPodDetail(await connection.call((api) => api.readPod(target.namespace, target.name), { caller }));
   }
 
-  async remove(target: PodParams, query: DeletePodQuery): Promise<void> {
+  async remove(target: PodParams, query: DeletePodQuery, caller: Identity): Promise<void> {
     const connection = await this.connections.get(target.clusterId);
     const options = toDeleteOptions(query);
-    await connection.call((api) => api.deletePod(target.namespace, target.name, options));
+    await connection.call((api) => api.deletePod(target.namespace, target.name, options), { caller });
     this.logger.log({
       event: 'pod.deleted',
       clusterId: target.clusterId,
@@ -85,15 +86,18 @@ export class PodsService {
   }
 
   /** The events of this pod instance, as `kubectl describe pod` lists them. */
-  async events(target: PodParams): Promise<PodEvent[]> {
+  async events(target: PodParams, caller: Identity): Promise<PodEvent[]> {
     const connection = await this.connections.get(target.clusterId);
-    return connection.call(async (api) => {
-      const pod = await api.readPod(target.namespace, target.name);
-      const uid = pod.metadata.uid ?? '';
-      const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${target.name},involvedObject.namespace=${target.namespace},involvedObject.uid=${uid}`;
-      const events = await api.listCoreEvents(target.namespace, { fieldSelector });
-      return podEvents(events.items, uid);
-    });
+    return connection.call(
+      async (api) => {
+        const pod = await api.readPod(target.namespace, target.name);
+        const uid = pod.metadata.uid ?? '';
+        const fieldSelector = `involvedObject.kind=Pod,involvedObject.name=${target.name},involvedObject.namespace=${target.namespace},involvedObject.uid=${uid}`;
+        const events = await api.listCoreEvents(target.namespace, { fieldSelector });
+        return podEvents(events.items, uid);
+      },
+      { caller },
+    );
   }
 
   /**
@@ -111,14 +115,19 @@ export class PodsService {
     return undefined;
   }
 
-  /** Every pod the filters could match, from the API server, with the selectors applied server-side too. */
+  /**
+   * Every pod the filters could match, from the API server, with the selectors applied server-side too. With the
+   * service's credentials, as the pod cache that answers once synced reads them: a list is the same whichever answers.
+   */
   private listFromApi(connection: ClusterConnection, query: PodFilterQuery): Promise<KubePod[]> {
-    return connection.call((api) =>
-      listAll(api, {
-        namespace: query.namespace,
-        labelSelector: query.labelSelector,
-        fieldSelector: query.fieldSelector,
-      }),
+    return connection.call(
+      (api) =>
+        listAll(api, {
+          namespace: query.namespace,
+          labelSelector: query.labelSelector,
+          fieldSelector: query.fieldSelector,
+        }),
+      { caller: 'service' },
     );
   }
 }

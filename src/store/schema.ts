@@ -1,3 +1,5 @@
+import type { Generated } from 'kysely';
+
 /**
  * The store's tables as Kysely sees them. Every column is `text` (or nullable `text`) on both dialects, so a value
  * reads back exactly as written on SQLite and PostgreSQL alike; timestamps are RFC 3339 UTC strings in one fixed
@@ -17,6 +19,8 @@ export interface ClustersTable {
   api_server: string | null;
   /** `CredentialsCipher` output: never plaintext. */
   credentials: string;
+  /** `'true'` or `'false'` (by default): whether the cluster impersonates its callers. */
+  impersonate: Generated<string>;
   created_at: string;
   updated_at: string;
 }

@@ -56,7 +56,7 @@ async function appliedMigrations(db: Kysely<Database>): Promise<string[]> {
 
 /** The real migrations followed by one that creates a table and then fails. */
 /** Every migration the store ships, in the order they apply. */
-const MIGRATIONS = ['0001-clusters', '0002-exec-sessions', '0003-audit-events'];
+const MIGRATIONS = ['0001-clusters', '0002-exec-sessions', '0003-audit-events', '0004-cluster-impersonate'];
 
 function withBrokenMigration(dialect: 'sqlite' | 'postgres'): MigrationProvider {
   const broken: Migration = {

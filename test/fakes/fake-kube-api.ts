@@ -22,6 +22,7 @@ import {
   type ExecExit,
   type ExecOptions,
   type PodWatchEvent,
+  type ImpersonationHeaders,
 } from '../../src/clusters/kube/kube-api.js';
 import { KubeApiFactory, type KubeApiSettings } from '../../src/clusters/kube/kube-api.factory.js';
 
@@ -257,6 +258,12 @@ export class FakeKubeApi implements KubeApi {
 
   listEventsV1(): Promise<KubeList<KubeEventV1>> {
     return Promise.resolve({ metadata: {}, items: [] });
+  }
+
+  /** Records the headers as a call (so a test sees which calls came after it) and answers with this same API. */
+  impersonating(headers: ImpersonationHeaders): KubeApi {
+    this.calls.push({ method: 'impersonating', args: [headers] });
+    return this;
   }
 
   close(): void {

@@ -122,6 +122,16 @@ describe('Kubernetes API simulator on the wire', () => {
       expect(response.body.message).toContain('User "carol" cannot delete resource "pods"');
     });
 
+    it("reads impersonated names as UTF-8, as the API server takes a header's bytes", async () => {
+      const bytes = (name: string) => Buffer.from(name, 'utf8').toString('latin1'); // what fetch sends byte for byte
+      const response = await call<KubeStatus>(server, '/api/v1/namespaces/default/pods/guarded', {
+        method: 'DELETE',
+        headers: { 'Impersonate-User': bytes('zoë'), 'Impersonate-Group': 'auditors' },
+      });
+      expect(response.status).toBe(403);
+      expect(response.body.message).toContain('User "zoë" cannot delete resource "pods"');
+    });
+
     it('refuses impersonation to the read-only token', async () => {
       const response = await call<KubeStatus>(server, '/api/v1/pods', {
         token: server.readOnlyToken,

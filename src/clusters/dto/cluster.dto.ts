@@ -23,6 +23,12 @@ export class Cluster {
   })
   source!: ClusterSource;
 
+  @ApiProperty({
+    description:
+      "Whether requests made for a caller impersonate the caller, so that the cluster's own RBAC applies to them too: the registered cluster's `impersonate`, or `KUBE_IMPERSONATE` for clusters from kubeconfig, in-cluster configuration and the sandbox",
+  })
+  impersonate!: boolean;
+
   @ApiProperty({ enum: CLUSTER_STATUSES, description: 'From the last probe (refreshed in the background)' })
   status!: ClusterStatus;
 

@@ -67,4 +67,13 @@ export class RegisterClusterBody {
   @IsOmittable()
   @IsBoolean()
   insecureSkipTlsVerify?: boolean;
+
+  @ApiPropertyOptional({
+    description:
+      "Requests made for a caller (pod detail, delete, events, logs, log streams, terminals) carry the caller as `Impersonate-User` / `Impersonate-Group`, so the cluster's own RBAC applies to them too; the credentials must then be allowed to impersonate. Shared lists and health probes keep the credentials' own rights",
+    default: false,
+  })
+  @IsOmittable()
+  @IsBoolean()
+  impersonate?: boolean;
 }

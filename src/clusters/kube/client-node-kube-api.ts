@@ -32,6 +32,7 @@ import {
   type ExecChannel,
   type ExecOptions,
   type PodWatchEvent,
+  type ImpersonationHeaders,
 } from './kube-api.js';
 import { connectExecChannel } from './exec-channel.js';
 import { KubeApiFactory, type KubeApiSettings } from './kube-api.factory.js';
@@ -66,11 +67,14 @@ interface Credentials {
 export class ClientNodeKubeApi implements KubeApi {
   private readonly logger = new Logger(ClientNodeKubeApi.name);
   private readonly server: URL;
-  private readonly closed = new AbortController();
 
   constructor(
     private readonly config: KubeConfig,
     private readonly settings: KubeApiSettings,
+    /** Aborted by `close()`; shared with the impersonating views, whose requests end with this API's. */
+    private readonly closed = new AbortController(),
+    /** Sent with every request, after the credentials' own headers (a kubeconfig's `as:` included), which it replaces. */
+    private readonly impersonation?: ImpersonationHeaders,
   ) {
     const cluster = config.getCurrentCluster();
     if (!cluster) throw ApiError.badRequest('the kubeconfig context names no cluster');
@@ -213,6 +217,10 @@ export class ClientNodeKubeApi implements KubeApi {
     );
   }
 
+  impersonating(headers: ImpersonationHeaders): KubeApi {
+    return new ClientNodeKubeApi(this.config, this.settings, this.closed, headers);
+  }
+
   close(): void {
     this.closed.abort();
   }
@@ -291,12 +299,15 @@ export class ClientNodeKubeApi implements KubeApi {
     throw apiErrorFromStatus(kubeStatus, fullTarget);
   }
 
-  /** What every request to the cluster carries: the Authorization header (token, exec plugin…), the TLS agent. */
+  /**
+   * What every request to the cluster carries: the Authorization header (token, exec plugin…), the TLS agent, and the
+   * impersonation headers of a view.
+   */
   private async credentials(): Promise<Credentials> {
     const options: RequestOptions = {};
     await this.config.applyToHTTPSOptions(options);
     return {
-      headers: { ...(options.headers as OutgoingHttpHeaders | undefined) },
+      headers: { ...(options.headers as OutgoingHttpHeaders | undefined), ...this.impersonation },
       agent: options.agent as Agent | undefined,
       auth: options.auth ?? undefined,
     };

@@ -95,6 +95,17 @@ export interface ExecChannel {
   close(): void;
 }
 
+/**
+ * Kubernetes user impersonation (`kubectl --as --as-group`): the user and groups a request acts for, as the header
+ * values Node's http writes (one byte per character: a name's UTF-8 bytes, as client-go sends them). Built only by
+ * `impersonationHeaders()`, which refuses what a header could not carry faithfully.
+ */
+export interface ImpersonationHeaders {
+  'Impersonate-User': string;
+  /** One header line per group; absent for none. */
+  'Impersonate-Group'?: string[];
+}
+
 export interface DeleteOptions {
   gracePeriodSeconds?: number;
 }
@@ -184,6 +195,12 @@ export interface KubeApi {
   listCoreEvents(namespace: string, options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeCoreEvent>>;
   /** events.k8s.io/v1 events of a namespace. */
   listEventsV1(namespace: string, options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeEventV1>>;
+  /**
+   * A view of this API whose every request (exec included) carries `headers`, so that the cluster authorizes it as the
+   * user and groups named there, by its own RBAC; the service's credentials then only have to allow impersonating
+   * them. The view shares this API's connections and lifetime: closing this API ends the view's requests too.
+   */
+  impersonating(headers: ImpersonationHeaders): KubeApi;
   /** Releases connections; in-flight calls fail. */
   close(): void;
 }

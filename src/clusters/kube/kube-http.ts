@@ -43,7 +43,9 @@ export function sendKubeRequest(request: KubeHttpRequest): Promise<IncomingMessa
     limitConnectTime(outgoing, request.url, request.connectTimeoutMs);
     outgoing.once('response', resolve);
     outgoing.once('error', reject);
-    outgoing.end(request.body);
+    // As bytes: Node writes a string body in one piece with the header block, encoding both as UTF-8, which would
+    // turn a header value's bytes above 0x7F (a non-ASCII Impersonate-User) into two bytes each.
+    outgoing.end(request.body === undefined ? undefined : Buffer.from(request.body, 'utf8'));
   });
 }
 

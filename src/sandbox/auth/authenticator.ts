@@ -71,8 +71,8 @@ export class Authenticator {
   }
 
   private impersonate(req: IncomingMessage, identity: Identity): Identity {
-    const user = header(req, 'impersonate-user');
-    const groups = headerValues(req, 'impersonate-group');
+    const user = utf8Name(header(req, 'impersonate-user'));
+    const groups = headerValues(req, 'impersonate-group').map(utf8Name);
     if (user === undefined && groups.length === 0) return identity;
     if (user === undefined) {
       throw KubeStatusError.of(
@@ -134,6 +134,14 @@ function headerValues(req: IncomingMessage, name: string): string[] {
     if (req.rawHeaders[index].toLowerCase() === name) values.push(req.rawHeaders[index + 1]);
   }
   return values;
+}
+
+/**
+ * A name as the API server reads it from a header: Go keeps a header's bytes, and names are UTF-8, while Node hands
+ * each byte over as one Latin-1 character.
+ */
+function utf8Name<T extends string | undefined>(value: T): T {
+  return (value === undefined ? value : Buffer.from(value, 'latin1').toString('utf8')) as T;
 }
 
 function sameSecret(given: string, expected: string): boolean {

@@ -3,6 +3,7 @@ import type { StoreDialect } from '../schema.js';
 import { clustersMigration } from './0001-clusters.js';
 import { execSessionsMigration } from './0002-exec-sessions.js';
 import { auditEventsMigration } from './0003-audit-events.js';
+import { clusterImpersonateMigration } from './0004-cluster-impersonate.js';
 
 /**
  * The store's migrations, in code (so `nest build` ships them and nothing reads a folder at run time). Kysely applies
@@ -16,6 +17,7 @@ export class StoreMigrations implements MigrationProvider {
       '0001-clusters': clustersMigration(this.dialect),
       '0002-exec-sessions': execSessionsMigration(this.dialect),
       '0003-audit-events': auditEventsMigration(this.dialect),
+      '0004-cluster-impersonate': clusterImpersonateMigration(),
     });
   }
 }
