@@ -22,7 +22,6 @@ const REQUESTS: { kind: string; request: (api: KubeApi, signal: AbortSignal) => 
   { kind: 'list pods', request: (api, signal) => api.listPods({ namespace: 'default' }, signal) },
   { kind: 'list namespaces', request: (api, signal) => api.listNamespaces({}, signal) },
   { kind: 'list core events', request: (api, signal) => api.listCoreEvents('default', {}, signal) },
-  { kind: 'list events.k8s.io events', request: (api, signal) => api.listEventsV1('default', {}, signal) },
   { kind: 'count pods', request: (api, signal) => api.countPods(signal) },
   { kind: 'watch pods', request: (api, signal) => api.watchPods('0', () => undefined, signal) },
   {

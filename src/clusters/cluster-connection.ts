@@ -99,11 +99,6 @@ export class ClusterConnection {
     return this.podCache;
   }
 
-  /** Whether the pod cache has been started (without starting it). */
-  get podsStarted(): boolean {
-    return this.podCache !== undefined;
-  }
-
   /**
    * Runs a request against the cluster, failing at once while the cluster is known to be unreachable; a transport
    * failure marks it so, unless the caller had cancelled the request (`signal`): a request given up (a client gone,

@@ -88,10 +88,6 @@ export class ClusterRegistry implements OnModuleInit, OnApplicationShutdown {
     return registeredClusterId(name, taken);
   }
 
-  isConfigured(id: string): boolean {
-    return this.configured.some((entry) => entry.id === id);
-  }
-
   /**
    * Says at start which registered clusters cannot be used because their credentials cannot be read (typically
    * `ENCRYPTION_KEY` changed or was not set): one warning each, with the reason. They stay listed as disconnected,

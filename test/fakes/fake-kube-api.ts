@@ -1,12 +1,6 @@
 import { Readable } from 'node:stream';
 import { ApiError } from '../../src/common/errors/api-error.js';
-import type {
-  KubeCoreEvent,
-  KubeEventV1,
-  KubeList,
-  KubeNamespace,
-  KubePod,
-} from '../../src/common/kube/kube-objects.js';
+import type { KubeCoreEvent, KubeList, KubeNamespace, KubePod } from '../../src/common/kube/kube-objects.js';
 import type { ClusterAccess } from '../../src/clusters/kube/cluster-access.js';
 import {
   ResourceVersionTooLargeError,
@@ -253,10 +247,6 @@ export class FakeKubeApi implements KubeApi {
   }
 
   listCoreEvents(): Promise<KubeList<KubeCoreEvent>> {
-    return Promise.resolve({ metadata: {}, items: [] });
-  }
-
-  listEventsV1(): Promise<KubeList<KubeEventV1>> {
     return Promise.resolve({ metadata: {}, items: [] });
   }
 

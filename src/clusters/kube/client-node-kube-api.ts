@@ -10,14 +10,7 @@ import {
   parseKubeStatus,
   type KubeTarget,
 } from '../../common/errors/kube-status.js';
-import type {
-  KubeCoreEvent,
-  KubeEventV1,
-  KubeList,
-  KubeNamespace,
-  KubePod,
-  KubeStatus,
-} from '../../common/kube/kube-objects.js';
+import type { KubeCoreEvent, KubeList, KubeNamespace, KubePod, KubeStatus } from '../../common/kube/kube-objects.js';
 import type { ClusterAccess } from './cluster-access.js';
 import {
   ResourceVersionTooLargeError,
@@ -202,15 +195,6 @@ export class ClientNodeKubeApi implements KubeApi {
   listCoreEvents(namespace: string, options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeCoreEvent>> {
     return this.getJson(
       `api/v1/namespaces/${encodeURIComponent(namespace)}/events`,
-      listQuery(options),
-      { kind: 'events', namespace },
-      signal,
-    );
-  }
-
-  listEventsV1(namespace: string, options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeEventV1>> {
-    return this.getJson(
-      `apis/events.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/events`,
       listQuery(options),
       { kind: 'events', namespace },
       signal,

@@ -2,7 +2,6 @@ import type { Readable } from 'node:stream';
 import type { ApiError } from '../../common/errors/api-error.js';
 import type {
   KubeCoreEvent,
-  KubeEventV1,
   KubeList,
   KubeNamespace,
   KubePod,
@@ -193,8 +192,6 @@ export interface KubeApi {
   listNamespaces(options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeNamespace>>;
   /** core/v1 events of a namespace. */
   listCoreEvents(namespace: string, options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeCoreEvent>>;
-  /** events.k8s.io/v1 events of a namespace. */
-  listEventsV1(namespace: string, options: ListOptions, signal?: AbortSignal): Promise<KubeList<KubeEventV1>>;
   /**
    * A view of this API whose every request (exec included) carries `headers`, so that the cluster authorizes it as the
    * user and groups named there, by its own RBAC; the service's credentials then only have to allow impersonating
