@@ -407,11 +407,12 @@ export class PodCache {
   }
 }
 
+/** A pod's key in the cache, the pod index and the live list: `namespace/name`. */
 export function keyOf(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
 
-function keyOfPod(pod: KubePod): string {
+export function keyOfPod(pod: KubePod): string {
   return keyOf(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
 }
 

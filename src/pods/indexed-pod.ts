@@ -34,7 +34,7 @@ export function indexPod(pod: KubePod): IndexedPod {
   const name = pod.metadata.name ?? '';
   const row = describePodRow(pod);
   return {
-    key: podKey(namespace, name),
+    key: keyOf(namespace, name),
     namespace,
     name,
     nodeName: pod.spec.nodeName ?? '',
@@ -51,9 +51,6 @@ export function plainIndexedPod(item: IndexedPod): IndexedPod {
   const { key, namespace, name, nodeName, status, ready, restarts, createdAt, pod } = item;
   return { key, namespace, name, nodeName, status, ready, restarts, createdAt, pod };
 }
-
-/** The same key as the pod cache's (`PodCache.get(namespace, name)`). */
-export const podKey = keyOf;
 
 export function creationTime(pod: KubePod): number {
   const timestamp = pod.metadata.creationTimestamp;

@@ -39,12 +39,12 @@
  * filled (its first LIST, applied in slices over many tasks), every change is part of one burst, merged when the
  * index is first asked.
  */
-import type { PodChange } from '../clusters/pod-cache.js';
+import { keyOf, type PodChange } from '../clusters/pod-cache.js';
 import type { JsonText } from '../common/envelope/json-text.js';
 import { FieldSelector, podFieldValue, type FieldRequirement } from '../common/kube/field-selector.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import type { LabelSelector } from '../common/kube/label-selector.js';
-import { creationTime, podKey, podSearchTexts, type IndexedPod } from './indexed-pod.js';
+import { creationTime, podSearchTexts, type IndexedPod } from './indexed-pod.js';
 import { InternTable } from './intern-table.js';
 import { LabelSets, type LabelCondition } from './label-sets.js';
 import { LruCache } from './lru-cache.js';
@@ -58,12 +58,12 @@ import {
   POD_SORT_KEYS,
   type NormalizedPodFilter,
   type PageRequest,
-  type PodFacets,
   type PodFilter,
   type PodQueryResult,
   type PodSort,
   type PodSortKey,
 } from './pod-query.js';
+import type { PodFacets } from './dto/pod-facets.dto.js';
 import { describePodRow } from './pod-status.js';
 import { Scratch } from './scratch.js';
 import { SlotLists } from './slot-lists.js';
@@ -1391,7 +1391,7 @@ class SlotItem implements IndexedPod {
   ) {}
 
   get key(): string {
-    return podKey(this.namespace, this.name);
+    return keyOf(this.namespace, this.name);
   }
 
   get ready(): string {

@@ -14,13 +14,13 @@ import {
   queryPodArray,
   toPodSort,
   type PageRequest,
-  type PodFacets,
   type PodFilter,
   type PodQueryResult,
   type PodSort,
   type PodSortKey,
   type SortOrder,
 } from './pod-query.js';
+import type { PodFacets } from './dto/pod-facets.dto.js';
 
 const T0 = '2026-01-01T00:00:00Z';
 const T1 = '2026-01-02T00:00:00Z';

@@ -19,6 +19,8 @@
  *   selector `spec.nodeName=` does); `total` minus the node counts is their number when no node is chosen.
  * - `canSeeNamespace` narrows everything, facets included, to the namespaces the caller may see (api.md §6).
  */
+import type { PodFilterQuery } from './dto/list-pods.query.js';
+import type { PodFacets } from './dto/pod-facets.dto.js';
 import { ApiError, type ErrorDetail } from '../common/errors/api-error.js';
 import { parsePodFieldSelector, podFieldValue, type FieldSelector } from '../common/kube/field-selector.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
@@ -60,27 +62,6 @@ export interface PodQueryResult {
   items: IndexedPod[];
   /** Every match, over all pages. */
   total: number;
-}
-
-export interface PodFacets {
-  /** Pods matching every filter. */
-  total: number;
-  /** Display status → pods matching every filter but `status`. */
-  status: Record<string, number>;
-  /** Namespace → pods matching every filter but `namespace`. */
-  namespace: Record<string, number>;
-  /** Node → pods matching every filter but `nodeName`; pods bound to no node are in no entry. */
-  nodeName: Record<string, number>;
-}
-
-/** The filter parameters of §3.1 as they arrive in a query string (already length-checked by the DTO). */
-export interface PodFilterQuery {
-  namespace?: string;
-  status?: string;
-  nodeName?: string;
-  search?: string;
-  labelSelector?: string;
-  fieldSelector?: string;
 }
 
 /**

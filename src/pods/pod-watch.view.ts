@@ -1,5 +1,4 @@
-import type { PodChange } from '../clusters/pod-cache.js';
-import { keyOf } from '../clusters/pod-cache.js';
+import { keyOfPod, type PodChange } from '../clusters/pod-cache.js';
 import type { KubePod } from '../common/kube/kube-objects.js';
 import type { PodWatchChangeMessage } from './dto/pod-watch.messages.js';
 import { toPodSummary } from './dto/pod-summary.dto.js';
@@ -116,8 +115,4 @@ export class PodWatchView {
       if (type) this.send({ type, pod: toPodSummary(pending.pod), resourceVersion: pending.resourceVersion });
     }
   }
-}
-
-function keyOfPod(pod: KubePod): string {
-  return keyOf(pod.metadata.namespace ?? '', pod.metadata.name ?? '');
 }
