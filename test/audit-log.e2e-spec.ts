@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import Database from 'better-sqlite3';
 import { FAST_TIMINGS, SandboxServer } from '../src/sandbox/sandbox-server.js';
-import { tokenEntry } from './helpers/auth-fixtures.js';
+import { tokenEntry, writeAuthFiles } from './helpers/auth-fixtures.js';
 import { baseUrl, createTestApp, wsUrl } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
 import { podManifest } from './helpers/sandbox-pods.js';
@@ -77,10 +77,7 @@ describe('the audit log of actions and refusals (e2e)', () => {
       sandbox.cluster.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } });
       sandbox.cluster.create('pods', { ...podManifest('web'), metadata: { name: 'web', namespace } });
     }
-    const kubeconfig = join(dir, 'sim.kubeconfig');
-    writeFileSync(kubeconfig, sandbox.kubeconfig({ contextName: 'sim' }));
-    const grantsFile = join(dir, 'grants.json');
-    writeFileSync(grantsFile, JSON.stringify(GRANTS));
+    const { kubeconfig, grantsFile } = writeAuthFiles(dir, sandbox, GRANTS);
     app = await createTestApp({
       env: {
         KUBECONFIG: kubeconfig,

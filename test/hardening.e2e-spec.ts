@@ -6,11 +6,12 @@
  * `src/rate-limit/rate-limiter.spec.ts`, on a clock that can be moved.
  */
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { FAST_TIMINGS, SandboxServer } from '../src/sandbox/sandbox-server.js';
+import { writeAuthFiles } from './helpers/auth-fixtures.js';
 import { baseUrl, createTestApp, wsUrl } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
 import { LOG_EVERY_MS_ANNOTATION, LOGS_ANNOTATION, podManifest } from './helpers/sandbox-pods.js';
@@ -114,10 +115,7 @@ describe('hardening (e2e)', () => {
         name === 'talker' ? { [LOGS_ANNOTATION]: '["tick"]', [LOG_EVERY_MS_ANNOTATION]: '50' } : {};
       sandbox.cluster.create('pods', { ...podManifest(name), metadata: { name, namespace, annotations } });
     }
-    const kubeconfig = join(dir, 'sim.kubeconfig');
-    writeFileSync(kubeconfig, sandbox.kubeconfig({ contextName: 'sim' }));
-    const grantsFile = join(dir, 'grants.json');
-    writeFileSync(grantsFile, JSON.stringify(GRANTS));
+    const { kubeconfig, grantsFile } = writeAuthFiles(dir, sandbox, GRANTS);
     app = await createTestApp({
       env: {
         KUBECONFIG: kubeconfig,

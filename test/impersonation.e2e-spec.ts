@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { INestApplication } from '@nestjs/common';
 import { FAST_TIMINGS, SandboxServer } from '../src/sandbox/sandbox-server.js';
-import { signJwt, tokenEntry } from './helpers/auth-fixtures.js';
+import { signJwt, tokenEntry, writeAuthFiles } from './helpers/auth-fixtures.js';
 import { baseUrl, createTestApp, wsUrl } from './helpers/create-test-app.js';
 import { eventually } from './helpers/eventually.js';
 import { podManifest, scriptedLogs } from './helpers/sandbox-pods.js';
@@ -95,10 +95,7 @@ describe('impersonation (e2e)', () => {
       readOnlyGroups: ['auditors'],
     });
     sandbox.cluster.create('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: NAMESPACE } });
-    const kubeconfig = join(dir, 'sim.kubeconfig');
-    writeFileSync(kubeconfig, sandbox.kubeconfig({ contextName: 'sim' }));
-    const grantsFile = join(dir, 'grants.json');
-    writeFileSync(grantsFile, JSON.stringify(GRANTS));
+    const { kubeconfig, grantsFile } = writeAuthFiles(dir, sandbox, GRANTS);
     app = await createTestApp({
       env: {
         KUBECONFIG: kubeconfig,

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SignJWT } from 'jose';
 
 /** A static API token's entry in a grants file: its name and the SHA-256 of the token, as the file stores it. */
@@ -19,4 +21,21 @@ export function signJwt(
     .setIssuedAt()
     .setExpirationTime(expiresIn)
     .sign(new TextEncoder().encode(secret));
+}
+
+/**
+ * The files an authenticated test app is started with, written in `dir`: the simulator's kubeconfig, whose one
+ * context becomes cluster `clusterId`, and the grants file.
+ */
+export function writeAuthFiles(
+  dir: string,
+  sandbox: { kubeconfig(options: { contextName: string }): string },
+  grants: unknown,
+  clusterId = 'sim',
+): { kubeconfig: string; grantsFile: string } {
+  const kubeconfig = join(dir, `${clusterId}.kubeconfig`);
+  writeFileSync(kubeconfig, sandbox.kubeconfig({ contextName: clusterId }));
+  const grantsFile = join(dir, 'grants.json');
+  writeFileSync(grantsFile, JSON.stringify(grants));
+  return { kubeconfig, grantsFile };
 }
