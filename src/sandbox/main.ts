@@ -34,6 +34,7 @@ async function main(argv: readonly string[]): Promise<void> {
     namespaces: server.cluster.collection('namespaces').size,
     nodes: server.cluster.collection('nodes').size,
     pods: server.cluster.collection('pods').size,
+    ...(options.server.churn ? { churn: options.server.churn } : {}),
     startupMs: Math.round(performance.now() - started),
     rssMiB: Math.round(process.memoryUsage().rss / 1048576),
   };

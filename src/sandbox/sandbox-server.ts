@@ -5,6 +5,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { ResourceHandler, WatchRegistry } from './api/resource-handler.js';
 import { Authenticator, VIEWER_USER } from './auth/authenticator.js';
+import { MAX_CHURN_PER_SECOND, PodChurn, type ChurnOptions } from './churn/pod-churn.js';
 import { systemClock, type Clock } from './clock.js';
 import { EventRecorder } from './cluster/event-recorder.js';
 import { SimulatedCluster } from './cluster/simulated-cluster.js';
@@ -26,6 +27,7 @@ import { generateSandboxTls } from './tls.js';
 
 export type { KubeObject } from './store/object-store.js';
 export type { LifecycleTimings } from './kubelet/lifecycle-timings.js';
+export type { ChurnCounts, ChurnOptions } from './churn/pod-churn.js';
 export { FAST_TIMINGS, DEFAULT_TIMINGS } from './kubelet/lifecycle-timings.js';
 
 export interface SandboxOptions {
@@ -45,6 +47,11 @@ export interface SandboxOptions {
   readOnlyGroups?: string[];
   /** Generated pods in realistic mixed states (the scale mode), spread over generated namespaces and nodes. */
   pods?: number;
+  /**
+   * With `pods`: status changes, added and deleted pods at a steady rate, from a seeded sequence (see PodChurn);
+   * `GET /sandbox/stats` counts them.
+   */
+  churn?: ChurnOptions;
   /**
    * `demo` (default): a small live cluster in varied states; `empty`: system namespaces and Ready nodes only;
    * or objects (Namespaces, Nodes, Pods, Events) loaded as they are, on top of `empty`.
@@ -96,14 +103,18 @@ export class SandboxServer {
       kubelet: SimulatedKubelet;
       scheduler: PodScheduler;
       timers: TimerQueue;
+      churn?: PodChurn;
       sockets: Set<Socket>;
+      stats: () => SandboxStats;
     },
   ) {
     this.faults = parts.faults;
   }
 
   static async start(options: SandboxOptions = {}): Promise<SandboxServer> {
-    const protocols = execProtocols(options.execProtocols); // before anything is started that would need stopping
+    // Checked before anything is started that would need stopping.
+    const protocols = execProtocols(options.execProtocols);
+    checkChurn(options);
     const host = options.host ?? '127.0.0.1';
     const clock = options.clock ?? systemClock;
     const timings: LifecycleTimings = { ...DEFAULT_TIMINGS, ...options.timings };
@@ -138,6 +149,8 @@ export class SandboxServer {
     kubelet.start();
     kubelet.adopt(live.pods, live.limit);
     scheduler.start();
+    const churn = live.churn && options.churn ? new PodChurn(cluster, timers, live.churn, options.churn) : undefined;
+    churn?.start();
 
     const logHandler = new PodLogHandler(cluster, kubelet, logs);
     const execHandler = new PodExecHandler(cluster, exec, protocols);
@@ -156,6 +169,7 @@ export class SandboxServer {
       watches: watches.size,
       logStreams: logs.openStreams,
       execSessions: exec.open,
+      ...(churn ? { churn: churn.counts } : {}),
     });
     const handler = new ApiServerHandler({
       authenticator: new Authenticator({
@@ -203,7 +217,9 @@ export class SandboxServer {
       kubelet,
       scheduler,
       timers,
+      churn,
       sockets,
+      stats,
     });
   }
 
@@ -225,9 +241,9 @@ export class SandboxServer {
     await writeFile(path, this.kubeconfig(options), { mode: 0o600 });
   }
 
-  /** Open watches, log streams and exec sessions (what `GET /sandbox/stats` answers). */
+  /** Open watches, log streams and exec sessions, and the churn's changes (what `GET /sandbox/stats` answers). */
   stats(): SandboxStats {
-    return { watches: this.parts.watches.size, logStreams: this.logs.openStreams, execSessions: this.parts.exec.open };
+    return this.parts.stats();
   }
 
   /** Closes every watch, stream, session, socket and timer. Safe to call twice. */
@@ -237,8 +253,9 @@ export class SandboxServer {
   }
 
   private async shutdown(): Promise<void> {
-    const { faults, watches, exec, execHandler, kubelet, scheduler, timers, sockets } = this.parts;
+    const { faults, watches, exec, execHandler, kubelet, scheduler, timers, churn, sockets } = this.parts;
     faults.stop();
+    churn?.stop();
     scheduler.stop();
     kubelet.stop();
     timers.stop();
@@ -259,6 +276,16 @@ function execProtocols(wanted: string[] | undefined): readonly string[] {
     throw new Error(`execProtocols: one or more of ${EXEC_SUBPROTOCOLS.join(', ')}, not [${wanted.join(', ')}]`);
   }
   return wanted;
+}
+
+function checkChurn(options: SandboxOptions): void {
+  const churn = options.churn;
+  if (!churn) return;
+  if (!(churn.perSecond >= 0 && churn.perSecond <= MAX_CHURN_PER_SECOND))
+    throw new Error(`churn.perSecond: a number from 0 to ${MAX_CHURN_PER_SECOND}, not ${churn.perSecond}`);
+  if (churn.seed !== undefined && !(Number.isInteger(churn.seed) && churn.seed >= 0 && churn.seed <= 0xffffffff))
+    throw new Error(`churn.seed: an integer from 0 to ${0xffffffff}, not ${churn.seed}`);
+  if (!options.pods) throw new Error('churn needs pods (the scale mode): it changes the generated pods');
 }
 
 function randomToken(): string {

@@ -1,3 +1,4 @@
+import { MAX_CHURN_PER_SECOND } from '../churn/pod-churn.js';
 import type { SandboxOptions } from '../sandbox-server.js';
 
 export interface CliOptions {
@@ -11,7 +12,7 @@ export interface CliOptions {
 export const USAGE = `usage: npm run sandbox -- --kubeconfig <file> [--port <p>] [--host <addr>] [--tls] [--pods <n>]
                           [--seed demo|empty|<file.json>] [--token <t>] [--read-only-token <t>]
                           [--read-only-user <name>]... [--read-only-group <name>]... [--live <n>]
-                          [--log-lines <n>] [--fast]`;
+                          [--log-lines <n>] [--churn <changes per second> [--churn-seed <n>]] [--fast]`;
 
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
@@ -47,6 +48,8 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
     'read-only-group',
     'live',
     'log-lines',
+    'churn',
+    'churn-seed',
   ]);
   for (const name of values.keys()) if (!known.has(name)) throw new CliUsageError(`unknown option: --${name}`);
   const one = (name: string) => values.get(name)?.at(-1);
@@ -71,9 +74,27 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   if (live !== undefined) server.liveLimit = live;
   const logLines = integer('log-lines', 1, 10_000_000);
   if (logLines !== undefined) server.logLinesPerInstance = logLines;
+  const churn = churnOptions(one('churn'), integer('churn-seed', 0, 0xffffffff), pods);
+  if (churn) server.churn = churn;
   if (one('token')) server.token = one('token');
   if (one('read-only-token')) server.readOnlyToken = one('read-only-token');
   if (values.has('read-only-user')) server.readOnlyUsers = values.get('read-only-user');
   if (values.has('read-only-group')) server.readOnlyGroups = values.get('read-only-group');
   return { kubeconfig, seed: one('seed') ?? 'demo', fast: flags.has('fast'), server };
+}
+
+function churnOptions(
+  rate: string | undefined,
+  seed: number | undefined,
+  pods: number | undefined,
+): SandboxOptions['churn'] {
+  if (rate === undefined) {
+    if (seed !== undefined) throw new CliUsageError('--churn-seed needs --churn <changes per second>');
+    return undefined;
+  }
+  const perSecond = rate.trim() === '' ? NaN : Number(rate);
+  if (!(perSecond >= 0 && perSecond <= MAX_CHURN_PER_SECOND))
+    throw new CliUsageError(`--churn must be a number of changes per second from 0 to ${MAX_CHURN_PER_SECOND}`);
+  if (!pods) throw new CliUsageError('--churn needs --pods <n>: it changes the generated pods');
+  return { perSecond, seed: seed ?? 1 };
 }

@@ -327,6 +327,21 @@ export class SimulatedCluster {
     );
   }
 
+  /**
+   * Creates an object as it is, status included, as one ADDED change: what a controller, the scheduler and a kubelet
+   * would have written between them. A pod created so is not fresh, so no simulated kubelet takes it over.
+   */
+  createAsIs(resource: StorageName, object: KubeObject): KubeObject {
+    const meta = object.metadata;
+    if (STRATEGIES[resource].namespaced) this.checkNamespaceAcceptsContent(resource, meta.namespace, meta.name ?? '');
+    if (this.collections[resource].get(meta.namespace, meta.name ?? ''))
+      throw KubeStatusError.alreadyExists(resource, meta.name ?? '');
+    meta.uid ??= newUid();
+    meta.creationTimestamp ??= formatTime(this.clock.now());
+    this.collections[resource].write(object);
+    return object;
+  }
+
   /** Removes an object without a grace period or finalizers: what the kubelet's final delete does. */
   remove(resource: StorageName, namespace: string | undefined, name: string): boolean {
     const collection = this.collections[resource];

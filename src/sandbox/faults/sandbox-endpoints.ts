@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Identity } from '../auth/authenticator.js';
+import type { ChurnCounts } from '../churn/pod-churn.js';
 import { forbidden } from '../auth/authenticator.js';
 import { readOptionalJson } from '../http/read-body.js';
 import { notFoundPath, writeJson } from '../http/responses.js';
@@ -10,6 +11,8 @@ export interface SandboxStats {
   watches: number;
   logStreams: number;
   execSessions: number;
+  /** The changes the scale mode's churn made (when started with one). */
+  churn?: ChurnCounts;
 }
 
 /** What `POST /sandbox/logs` drives: the simulated kubelet's containers and the log store's bound. */

@@ -8,6 +8,11 @@ export interface GeneratedCluster {
   nodes: KubeNode[];
   /** Produced lazily: the scale mode loads them one by one into the store. */
   pods: Iterable<KubePod>;
+  /**
+   * One more pod of the same kinds and states, created moments before `now`, placed as pod number `index` would be
+   * (what the churn adds; indices from `count` on do not repeat the generated names).
+   */
+  newPod(index: number, now: Date, random: () => number): KubePod;
 }
 
 const DAY = 86_400_000;
@@ -71,9 +76,14 @@ export function generatedCluster(count: number, now: Date, seed = 1): GeneratedC
     ),
   );
   function* pods(): Iterable<KubePod> {
-    for (let index = 0; index < count; index++) yield generatePod(index, namespaces, nodes, now, random);
+    for (let index = 0; index < count; index++) yield generatePod(index, namespaces, nodes, now, random, false);
   }
-  return { namespaces, nodes, pods: pods() };
+  return {
+    namespaces,
+    nodes,
+    pods: pods(),
+    newPod: (index, at, next) => generatePod(index, namespaces, nodes, at, next, true),
+  };
 }
 
 function generatePod(
@@ -82,6 +92,7 @@ function generatePod(
   nodes: KubeNode[],
   now: Date,
   random: () => number,
+  fresh: boolean,
 ): KubePod {
   const namespace = namespaces[index % namespaces.length].metadata.name ?? 'default';
   const app = APPS[Math.floor(random() * APPS.length)];
@@ -98,7 +109,8 @@ function generatePod(
     : stateful
       ? `${workload}-${Math.floor(group / 50)}`
       : `${workload}-${hash}-${suffix(random)}`;
-  const ageMs = Math.floor(random() * 20 * DAY) + 60_000;
+  const age = random();
+  const ageMs = fresh ? Math.floor(age * 10_000) + 5_000 : Math.floor(age * 20 * DAY) + 60_000;
   const pod = podObject({
     namespace,
     name,

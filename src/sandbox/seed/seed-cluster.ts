@@ -1,6 +1,7 @@
 import type { KubeNamespace, KubePod } from '../../common/kube/kube-objects.js';
 import type { StorageName } from '../api/api-resources.js';
 import type { SimulatedCluster } from '../cluster/simulated-cluster.js';
+import type { ChurnSource } from '../churn/pod-churn.js';
 import type { KubeObject } from '../store/object-store.js';
 import { namespaceObject } from './cluster-objects.js';
 import { baseCluster, demoSeed } from './demo-seed.js';
@@ -11,19 +12,27 @@ export interface SeedOptions {
   seed?: 'demo' | 'empty' | KubeObject[];
   pods?: number;
   liveLimit?: number;
+  /** Set when the generated pods will churn: the seed then answers what the churn needs. */
+  churn?: unknown;
 }
 
-/** Loads the seed; answers the pods the kubelet should run live, and how many of them at most. */
-export function seedCluster(
-  cluster: SimulatedCluster,
-  options: SeedOptions,
-  now: Date,
-): { pods: KubePod[]; limit: number } {
+export interface SeededCluster {
+  /** The pods the kubelet should run live. */
+  pods: KubePod[];
+  /** How many of them at most. */
+  limit: number;
+  /** With `pods` and `churn`: the generated pods not offered to the kubelet, and more like them. */
+  churn?: ChurnSource;
+}
+
+/** Loads the seed; answers the pods the kubelet should run live, and what the churn works on. */
+export function seedCluster(cluster: SimulatedCluster, options: SeedOptions, now: Date): SeededCluster {
   const seed = options.seed ?? 'demo';
   const liveLimit = options.liveLimit ?? 50;
   const load = (resource: StorageName, objects: Iterable<unknown>) =>
     cluster.load(resource, objects as Iterable<KubeObject>);
   const live: KubePod[] = [];
+  let churn: ChurnSource | undefined;
   if (seed === 'demo') {
     const demo = demoSeed(now);
     load('namespaces', demo.namespaces);
@@ -60,16 +69,19 @@ export function seedCluster(
     );
     load('nodes', generated.nodes);
     const sample: KubePod[] = [];
+    const keys: string[] | undefined = options.churn ? [] : undefined;
     load(
       'pods',
       (function* () {
         for (const pod of generated.pods) {
           if (sample.length < liveLimit && pod.status?.phase === 'Running') sample.push(pod);
+          else keys?.push(`${pod.metadata.namespace}/${pod.metadata.name}`);
           yield pod;
         }
       })(),
     );
     live.push(...sample);
+    if (keys) churn = { keys, generated: options.pods, newPod: generated.newPod };
   }
-  return { pods: live, limit: seed === 'demo' ? live.length : liveLimit };
+  return { pods: live, limit: seed === 'demo' ? live.length : liveLimit, churn };
 }
