@@ -71,6 +71,11 @@ export interface SandboxOptions {
    * `v4.channel.k8s.io`, as 1.30 and later); `['v4.channel.k8s.io']` simulates an older API server.
    */
   execProtocols?: string[];
+  /**
+   * The streaming list (KEP-3157: a watch with `sendInitialEvents`), as the WatchList feature gate of 1.32 and later
+   * turns on. Default true; `false` answers as a server with the gate off: 422 for `sendInitialEvents`.
+   */
+  watchList?: boolean;
   clock?: Clock;
 }
 
@@ -163,6 +168,7 @@ export class SandboxServer {
         log: (request) => logHandler.handle(request),
         execWithoutUpgrade: (request) => execHandler.withoutUpgrade(request),
       },
+      { watchList: options.watchList ?? true },
     );
     let address = `${host}:0`;
     const stats = (): SandboxStats => ({

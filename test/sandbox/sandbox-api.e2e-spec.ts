@@ -607,7 +607,8 @@ describe('Kubernetes API simulator on the wire', () => {
       }
     });
 
-    it('sends the current objects first when no resourceVersion is given, then bookmarks when allowed', async () => {
+    // SetListOptionsDefaults: with WatchList on, a watch from no resourceVersion is a watch-list.
+    it('sends the current objects first when no resourceVersion is given, then the bookmark ending them when allowed', async () => {
       const watch = await WatchReader.open(
         server,
         '/api/v1/namespaces/paging/pods?watch=true&allowWatchBookmarks=true&labelSelector=app%3Deven',
@@ -619,7 +620,11 @@ describe('Kubernetes API simulator on the wire', () => {
         expect(bookmark?.object).toEqual({
           kind: 'Pod',
           apiVersion: 'v1',
-          metadata: { resourceVersion: expect.stringMatching(/^\d+$/), creationTimestamp: null },
+          metadata: {
+            resourceVersion: expect.stringMatching(/^\d+$/),
+            creationTimestamp: null,
+            annotations: { 'k8s.io/initial-events-end': 'true' },
+          },
         });
       } finally {
         watch.close();

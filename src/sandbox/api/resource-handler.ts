@@ -10,7 +10,7 @@ import { KubeStatusError } from '../kube-status-error.js';
 import type { KubeObject } from '../store/object-store.js';
 import type { Verb } from './api-resources.js';
 import { fromEventV1 } from './event-strategy.js';
-import { fieldLabelConversion, parseListOptions, type ListOptions } from './list-options.js';
+import { fieldLabelConversion, parseListOptions, type ListFeatures, type ListOptions } from './list-options.js';
 import { selectPage } from './list-query.js';
 import { ObjectView } from './object-view.js';
 import { patchTypeOf } from './patch.js';
@@ -65,6 +65,7 @@ export class ResourceHandler {
     private readonly clock: Clock,
     private readonly timings: WatchTimings,
     private readonly streams: StreamHandlers,
+    private readonly features: ListFeatures,
   ) {}
 
   async handle(request: ResourceRequest): Promise<void> {
@@ -133,7 +134,7 @@ export class ResourceHandler {
 
   private async list(request: ResourceRequest): Promise<void> {
     const { target, url, res } = request;
-    const options = parseListOptions(url.searchParams, target.resource, false);
+    const options = parseListOptions(url.searchParams, target.resource, false, this.features);
     const view = this.view(request, options);
     const collection = this.cluster.collection(target.resource.storage);
     const page = selectPage(collection, target.namespace, options, this.cluster.versions.current);
@@ -142,7 +143,7 @@ export class ResourceHandler {
 
   private async watch(request: ResourceRequest): Promise<void> {
     const { target, url, res } = request;
-    let options = parseListOptions(url.searchParams, target.resource, target.watchPath);
+    let options = parseListOptions(url.searchParams, target.resource, target.watchPath, this.features);
     if (target.name) {
       // Watching one object is watching the collection with metadata.name (the deprecated /watch/.../{name} form).
       const selector = [options.fieldSelector.toString(), `metadata.name=${escapeFieldValue(target.name)}`]
@@ -274,7 +275,7 @@ export class ResourceHandler {
   private async deleteCollection(request: ResourceRequest): Promise<void> {
     const { target, res, url, req } = request;
     const view = this.view(request);
-    const listOptions = parseListOptions(url.searchParams, target.resource, false);
+    const listOptions = parseListOptions(url.searchParams, target.resource, false, this.features);
     const options = await deleteOptions(req, url);
     const collection = this.cluster.collection(target.resource.storage);
     const page = selectPage(

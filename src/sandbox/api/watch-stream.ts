@@ -21,7 +21,9 @@ type LineType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
  * One `?watch=1` response: a chunked stream of JSON lines `{"type":…,"object":…}`, as the API server's watch cache
  * serves it (staging/src/k8s.io/apiserver/pkg/storage/cacher): initial ADDED events when no resourceVersion is
  * given, replay of the kept history from a resourceVersion, an ERROR event with a 410 `Expired` Status when that
- * history is gone, selector transitions as ADDED/DELETED, periodic BOOKMARKs, and `timeoutSeconds`.
+ * history is gone, selector transitions as ADDED/DELETED, periodic BOOKMARKs, and `timeoutSeconds`. The streaming
+ * list (`sendInitialEvents=true`, KEP-3157) sends the state as of one snapshot no older than the resourceVersion,
+ * then a BOOKMARK at the snapshot's version annotated `k8s.io/initial-events-end` when bookmarks are allowed.
  *
  * A resourceVersion past the current one (a client that followed another state of the cluster) is treated as the
  * watch cache treats it: a watch-list (`sendInitialEvents`) gets an ERROR event with 504 "Too large resource
@@ -69,9 +71,15 @@ export class WatchStream implements StoreWatcher {
       this.close('end');
       return;
     }
+    // A legacy watch from no version gets the current state first; `sendInitialEvents` says so explicitly, and
+    // `false` starts from the version (the current one when none is given) without it (cacher.go
+    // getStartResourceVersionForWatchLockedFunc).
+    const sendInitial = this.options.sendInitialEvents ?? fromNow;
     let initial: StoredObject[] = [];
-    if (fromNow || this.options.sendInitialEvents) {
+    if (sendInitial) {
       initial = [...this.collection.values(this.namespace)].filter((stored) => matchesSelectors(stored, this.options));
+    } else if (fromNow) {
+      this.floor = this.currentRv();
     } else {
       if (Number.isFinite(requested)) this.floor = requested;
       const history = this.collection.changesSince(Number.isFinite(requested) ? requested : 0);
@@ -98,6 +106,8 @@ export class WatchStream implements StoreWatcher {
       }
       await writer.flush();
     }
+    // The end of the initial events, at the snapshot's version (never older than the one asked for: this store is
+    // never behind), so that a reflector knows its state is complete (KEP-3157).
     if (this.options.sendInitialEvents && this.options.allowWatchBookmarks) {
       this.writeLine('BOOKMARK', this.view.bookmarkJson(snapshotRv, { 'k8s.io/initial-events-end': 'true' }));
     }
