@@ -1,20 +1,11 @@
 import { auditConfig } from './audit.config.js';
+import { settingsUnder } from '../../test/helpers/config-env.js';
 import { ConfigError } from './read-env.js';
 
 const NAMES = ['EXEC_RECORDING', 'EXEC_RECORD_INPUT', 'AUDIT_RECORDINGS_DIR', 'CONFIG_FILE'];
 
 describe('auditConfig', () => {
-  let saved: Record<string, string | undefined>;
-  beforeEach(() => {
-    saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
-    for (const name of NAMES) delete process.env[name];
-  });
-  afterEach(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  settingsUnder(NAMES, auditConfig);
 
   it('records nothing by default, into ./data/recordings once turned on', () => {
     expect(auditConfig()).toEqual({ recording: false, recordInput: false, recordingsDir: './data/recordings' });

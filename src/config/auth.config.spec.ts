@@ -1,4 +1,5 @@
 import { authConfig } from './auth.config.js';
+import { settingsUnder } from '../../test/helpers/config-env.js';
 import { ConfigError } from './read-env.js';
 
 const NAMES = [
@@ -22,18 +23,7 @@ const SECRET = 'a-shared-secret-of-at-least-32-bytes!';
 const ISSUER = 'https://login.example.com/realms/ops';
 
 describe('authConfig', () => {
-  const saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
-  afterEach(() => {
-    for (const name of NAMES) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-  });
-  const withEnv = (env: Env) => {
-    for (const name of NAMES) delete process.env[name];
-    Object.assign(process.env, env);
-    return authConfig();
-  };
+  const withEnv = settingsUnder(NAMES, authConfig);
   const problemsOf = (env: Env): string[] => {
     try {
       withEnv(env);

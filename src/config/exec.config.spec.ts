@@ -1,21 +1,11 @@
+import { settingsUnder } from '../../test/helpers/config-env.js';
 import { ConfigError } from './read-env.js';
 import { execConfig } from './exec.config.js';
 
 const NAMES = ['EXEC_IDLE_TIMEOUT_SECONDS', 'EXEC_MAX_SESSION_SECONDS', 'EXEC_MAX_SESSIONS'] as const;
 
 describe('execConfig', () => {
-  const saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
-  afterEach(() => {
-    for (const name of NAMES) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-  });
-  const withEnv = (env: Partial<Record<(typeof NAMES)[number], string>>) => {
-    for (const name of NAMES) delete process.env[name];
-    Object.assign(process.env, env);
-    return execConfig();
-  };
+  const withEnv = settingsUnder(NAMES, execConfig);
 
   it('defaults to a 15 minute idle limit, 4 hour sessions and 500 terminals', () => {
     expect(withEnv({})).toEqual({ idleTimeoutMs: 900_000, maxSessionMs: 14_400_000, maxSessions: 500 });

@@ -1,20 +1,11 @@
 import { kubeConfig } from './kube.config.js';
+import { settingsUnder } from '../../test/helpers/config-env.js';
 import { ConfigError } from './read-env.js';
 
 const NAMES = ['KUBE_IMPERSONATE', 'CONFIG_FILE'];
 
 describe('kubeConfig', () => {
-  let saved: Record<string, string | undefined>;
-  beforeEach(() => {
-    saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
-    for (const name of NAMES) delete process.env[name];
-  });
-  afterEach(() => {
-    for (const [name, value] of Object.entries(saved)) {
-      if (value === undefined) delete process.env[name];
-      else process.env[name] = value;
-    }
-  });
+  settingsUnder(NAMES, kubeConfig);
 
   it('leaves the configured clusters acting with the service account unless told to impersonate', () => {
     expect(kubeConfig()).toMatchObject({ impersonate: false });

@@ -1,3 +1,4 @@
+import { settingsUnder } from '../../test/helpers/config-env.js';
 import { ConfigError } from './read-env.js';
 import { rateLimitConfig } from './rate-limit.config.js';
 
@@ -9,18 +10,7 @@ const NAMES = [
 ] as const;
 
 describe('rateLimitConfig', () => {
-  const saved = Object.fromEntries(NAMES.map((name) => [name, process.env[name]]));
-  afterEach(() => {
-    for (const name of NAMES) {
-      if (saved[name] === undefined) delete process.env[name];
-      else process.env[name] = saved[name];
-    }
-  });
-  const withEnv = (env: Partial<Record<(typeof NAMES)[number], string>>) => {
-    for (const name of NAMES) delete process.env[name];
-    Object.assign(process.env, env);
-    return rateLimitConfig();
-  };
+  const withEnv = settingsUnder(NAMES, rateLimitConfig);
 
   it('defaults to 600 writes, 120 terminals and 1200 log streams per caller per minute', () => {
     expect(withEnv({})).toEqual({ windowMs: 60_000, limits: { writes: 600, terminals: 120, logStreams: 1200 } });
