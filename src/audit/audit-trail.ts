@@ -30,11 +30,7 @@ export class AuditTrail {
       await this.events.insert(id, start);
     } catch (error) {
       this.logger.error({ event: 'audit.failed', stage: 'begin', ...logged(id, start), detail: messageOf(error) });
-      throw new ApiError(
-        503,
-        'AuditUnavailable',
-        `${NOT_DONE[start.action]}: it could not be written to the audit log`,
-      );
+      throw auditUnavailable(start.action);
     }
     return new AuditedAction(id, start, this.events, this.logger);
   }
@@ -90,6 +86,11 @@ export class AuditedAction {
       });
     }
   }
+}
+
+/** The refusal of an action the audit log could not take, which was therefore not taken. */
+export function auditUnavailable(action: keyof typeof NOT_DONE): ApiError {
+  return new ApiError(503, 'AuditUnavailable', `${NOT_DONE[action]}: it could not be written to the audit log`);
 }
 
 function logged(id: string, { action, caller, target, request, requestId, at }: AuditEventStart) {

@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
-import { ApiError } from '../common/errors/api-error.js';
 import { auditConfig, type AuditConfig } from '../config/audit.config.js';
 import type { AuditEventEnd } from './audit-event.js';
-import { AuditTrail, type AuditedAction } from './audit-trail.js';
+import { auditUnavailable, AuditTrail, type AuditedAction } from './audit-trail.js';
 import { ExecAudit, type ExecSessionAudit, type ExecSessionEnd, type ExecSessionStart } from './exec-audit.js';
 import { ExecSessionRepository } from './exec-session.repository.js';
 import { RecordingStore } from './recording-store.js';
@@ -49,11 +48,7 @@ export class StoreExecAudit extends ExecAudit implements OnApplicationShutdown {
       await this.sessions.insert({ ...start, id, recording: key });
     } catch (error) {
       this.logger.error({ event: 'exec.audit.failed', stage: 'start', ...targetOf(start), detail: messageOf(error) });
-      const refusal = new ApiError(
-        503,
-        'AuditUnavailable',
-        'the terminal was not opened: it could not be written to the audit log',
-      );
+      const refusal = auditUnavailable('exec.session');
       await entry.end({ outcome: 'failed', status: refusal.status, reason: refusal.reason, detail: refusal.message });
       throw refusal;
     }
